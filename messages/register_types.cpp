@@ -1,0 +1,53 @@
+#include "messages/register_types.hpp"
+
+#include <caf/actor_system_config.hpp>
+
+#include "messages/core_errors.hpp"
+#include "messages/metrics_api.hpp"
+#include "messages/node_api.hpp"
+#include "messages/operator_api.hpp"
+#include "messages/storage_api.hpp"
+
+namespace nz {
+
+const char* to_string(shutdown_phase x) {
+  switch (x) {
+    case shutdown_phase::stop_accepting: return "stop_accepting";
+    case shutdown_phase::drain: return "drain";
+    case shutdown_phase::flush: return "flush";
+    case shutdown_phase::close_storage: return "close_storage";
+  }
+  return "unknown";
+}
+
+namespace {
+
+template <class Enum>
+caf::actor_system_config::error_renderer renderer(const char* prefix) {
+  return [prefix](uint8_t code, caf::atom_value, const caf::message& ctx) {
+    std::string out = prefix;
+    out += to_string(static_cast<Enum>(code));
+    if (!ctx.empty()) {
+      out += ' ';
+      out += caf::to_string(ctx);
+    }
+    return out;
+  };
+}
+
+}  // namespace
+
+void register_types(caf::actor_system_config& cfg) {
+  cfg.add_message_type<journal_record>("nz.journal_record");
+  cfg.add_message_type<std::vector<journal_record>>("nz.journal_records");
+  cfg.add_message_type<load_result>("nz.load_result");
+  cfg.add_message_type<node_info_view>("nz.node_info_view");
+  cfg.add_message_type<auth_verdict>("nz.auth_verdict");
+  cfg.add_message_type<operator_request>("nz.operator_request");
+  cfg.add_message_type<operator_reply>("nz.operator_reply");
+  cfg.add_message_type<operator_actor>("nz.operator_actor");
+  cfg.add_error_category(core_category, renderer<core_errc>("nz.core."));
+  cfg.add_error_category(storage_category, renderer<storage_errc>("nz.storage."));
+}
+
+}  // namespace nz
