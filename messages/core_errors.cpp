@@ -7,25 +7,38 @@ namespace nz {
 
 const char* to_string(core_errc x) {
   switch (x) {
-    case core_errc::none: return "none";
-    case core_errc::service_unavailable: return "service_unavailable";
-    case core_errc::service_timeout: return "service_timeout";
-    case core_errc::intensity_exceeded: return "intensity_exceeded";
-    case core_errc::chaos_crash: return "chaos_crash";
-    case core_errc::shutting_down: return "shutting_down";
-    case core_errc::recovery_failed: return "recovery_failed";
+    case core_errc::none:
+      return "none";
+    case core_errc::service_unavailable:
+      return "service_unavailable";
+    case core_errc::service_timeout:
+      return "service_timeout";
+    case core_errc::intensity_exceeded:
+      return "intensity_exceeded";
+    case core_errc::chaos_crash:
+      return "chaos_crash";
+    case core_errc::shutting_down:
+      return "shutting_down";
+    case core_errc::recovery_failed:
+      return "recovery_failed";
   }
   return "unknown";
 }
 
 const char* to_string(storage_errc x) {
   switch (x) {
-    case storage_errc::none: return "none";
-    case storage_errc::lmdb_failure: return "lmdb_failure";
-    case storage_errc::corrupt_record: return "corrupt_record";
-    case storage_errc::sequence_gap: return "sequence_gap";
-    case storage_errc::limit_exceeded: return "limit_exceeded";
-    case storage_errc::closed: return "closed";
+    case storage_errc::none:
+      return "none";
+    case storage_errc::lmdb_failure:
+      return "lmdb_failure";
+    case storage_errc::corrupt_record:
+      return "corrupt_record";
+    case storage_errc::sequence_gap:
+      return "sequence_gap";
+    case storage_errc::limit_exceeded:
+      return "limit_exceeded";
+    case storage_errc::closed:
+      return "closed";
   }
   return "unknown";
 }

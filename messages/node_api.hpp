@@ -34,8 +34,7 @@ using node_info_actor = caf::typed_actor<
     /// Records one boot (the process calls it once per start). Arguments: whether
     /// the previous run ended uncleanly, now (Unix ms), and a recovery description.
     caf::replies_to<boot_atom, bool, int64_t, std::string>::with<node_info_view>,
-    caf::replies_to<get_atom>::with<node_info_view>,
-    caf::reacts_to<tick_atom>,
+    caf::replies_to<get_atom>::with<node_info_view>, caf::reacts_to<tick_atom>,
     caf::replies_to<phase_atom, uint8_t>::with<uint8_t>>;
 
 /// Verdict of the auth limiter for one client.
@@ -50,8 +49,7 @@ struct auth_verdict {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, auth_verdict& x) {
-  return f(caf::meta::type_name("nz.auth_verdict"), x.kind, x.retry_after_ms,
-           x.failures);
+  return f(caf::meta::type_name("nz.auth_verdict"), x.kind, x.retry_after_ms, x.failures);
 }
 
 using auth_limiter_actor = caf::typed_actor<
@@ -60,8 +58,7 @@ using auth_limiter_actor = caf::typed_actor<
     /// Records a failed attempt durably, then replies with the new verdict.
     caf::replies_to<auth_fail_atom, std::string>::with<auth_verdict>,
     /// Records a successful attempt (clears the client's failure count).
-    caf::reacts_to<auth_ok_atom, std::string>,
-    caf::reacts_to<tick_atom>,
+    caf::reacts_to<auth_ok_atom, std::string>, caf::reacts_to<tick_atom>,
     caf::replies_to<phase_atom, uint8_t>::with<uint8_t>>;
 
 }  // namespace nz

@@ -31,13 +31,13 @@ typename Inspector::result_type inspect(Inspector& f, operator_request& x) {
 /// Reply codes (also nzctl's exit status where noted in docs/cli.md).
 enum class operator_status : int32_t {
   ok = 0,
-  failed = 1,         ///< the command ran and failed
-  bad_request = 2,    ///< unknown command or bad arguments
-  unauthorized = 3,   ///< wrong token
-  locked_out = 4,     ///< this client is locked out
-  throttled = 5,      ///< the global failure budget is exhausted
-  unavailable = 6,    ///< shutting down, or a service did not answer
-  forbidden = 7,      ///< e.g. chaos commands on a node without --enable-chaos
+  failed = 1,        ///< the command ran and failed
+  bad_request = 2,   ///< unknown command or bad arguments
+  unauthorized = 3,  ///< wrong token
+  locked_out = 4,    ///< this client is locked out
+  throttled = 5,     ///< the global failure budget is exhausted
+  unavailable = 6,   ///< shutting down, or a service did not answer
+  forbidden = 7,     ///< e.g. chaos commands on a node without --enable-chaos
 };
 
 struct operator_reply {
@@ -53,7 +53,7 @@ typename Inspector::result_type inspect(Inspector& f, operator_reply& x) {
   return f(caf::meta::type_name("nz.operator_reply"), x.status, x.text, x.json);
 }
 
-using operator_actor
-    = caf::typed_actor<caf::replies_to<operator_request>::with<operator_reply>>;
+using operator_actor =
+    caf::typed_actor<caf::replies_to<operator_request>::with<operator_reply>>;
 
 }  // namespace nz

@@ -12,10 +12,14 @@ namespace nz {
 
 const char* to_string(shutdown_phase x) {
   switch (x) {
-    case shutdown_phase::stop_accepting: return "stop_accepting";
-    case shutdown_phase::drain: return "drain";
-    case shutdown_phase::flush: return "flush";
-    case shutdown_phase::close_storage: return "close_storage";
+    case shutdown_phase::stop_accepting:
+      return "stop_accepting";
+    case shutdown_phase::drain:
+      return "drain";
+    case shutdown_phase::flush:
+      return "flush";
+    case shutdown_phase::close_storage:
+      return "close_storage";
   }
   return "unknown";
 }

@@ -76,7 +76,6 @@ using storage_actor = caf::typed_actor<
     caf::replies_to<append_atom, std::string, uint64_t, bytes>::with<uint64_t>,
     caf::replies_to<snapshot_atom, std::string, uint64_t, bytes>::with<uint64_t>,
     caf::replies_to<load_atom, std::string>::with<load_result>,
-    caf::reacts_to<flush_atom>,
-    caf::replies_to<phase_atom, uint8_t>::with<uint8_t>>;
+    caf::reacts_to<flush_atom>, caf::replies_to<phase_atom, uint8_t>::with<uint8_t>>;
 
 }  // namespace nz

@@ -31,8 +31,8 @@ struct actor_fixture {
   caf::actor_system_config cfg;
   caf::actor_system sys{init(cfg)};
   caf::scoped_actor self{sys, true};
-  caf::scheduler::test_coordinator& sched
-      = dynamic_cast<caf::scheduler::test_coordinator&>(sys.scheduler());
+  caf::scheduler::test_coordinator& sched =
+      dynamic_cast<caf::scheduler::test_coordinator&>(sys.scheduler());
 
   ~actor_fixture() { sched.run(); }
 
@@ -50,8 +50,7 @@ struct actor_fixture {
     auto rh = self->request(h, caf::infinite, std::forward<Ts>(xs)...);
     sched.run();
     caf::expected<T> out{caf::sec::request_timeout};
-    if (self->mailbox().empty())
-      return out;
+    if (self->mailbox().empty()) return out;
     rh.receive([&](T& x) { out = std::move(x); },
                [&](caf::error& e) { out = std::move(e); });
     return out;

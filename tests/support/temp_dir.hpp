@@ -11,7 +11,7 @@
 namespace nz::test {
 
 class temp_dir {
-public:
+ public:
   explicit temp_dir(const std::string& tag = "nz") {
     const char* base = std::getenv("TMPDIR");
     std::string templ = std::string{base ? base : "/tmp"} + "/" + tag + "-XXXXXX";
@@ -28,7 +28,7 @@ public:
   const std::filesystem::path& path() const { return path_; }
   std::string str() const { return path_.string(); }
 
-private:
+ private:
   std::filesystem::path path_;
 };
 

@@ -1,0 +1,20 @@
+// The admin gate: the one actor published on 127.0.0.1 for nzctl. Its only
+// handler takes an operator_request and forwards it to the service registered as
+// "operator", retrying while the operator restarts (never longer than `budget`).
+// It lives for the whole process, outside the supervision tree, so the admin port
+// and nzctl's view of it never change while the node runs.
+#pragma once
+
+#include <memory>
+
+#include <caf/fwd.hpp>
+#include <caf/timespan.hpp>
+
+namespace nz {
+
+class service_registry;
+
+caf::actor spawn_admin_gate(caf::actor_system& sys, std::shared_ptr<service_registry> reg,
+                            caf::timespan budget);
+
+}  // namespace nz

@@ -1,0 +1,166 @@
+// nzctl: the operator CLI. Sends one authenticated request to a running node's
+// admin gate over CAF's middleman on 127.0.0.1 and prints the reply.
+// Exit status: the reply's operator_status (docs/cli.md); 6 when the node cannot
+// be reached; 2 for usage errors.
+#include <chrono>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/io/middleman.hpp>
+#include <caf/scoped_actor.hpp>
+
+#include "messages/operator_api.hpp"
+#include "messages/register_types.hpp"
+#include "runtime/node/data_dir.hpp"
+
+namespace {
+
+constexpr int exit_usage = 2;
+constexpr int exit_unreachable = 6;
+
+std::string default_client() {
+  auto* pw = ::getpwuid(::geteuid());
+  return std::string{"nzctl:"}
+         + (pw != nullptr ? pw->pw_name : std::to_string(::geteuid()));
+}
+
+std::string trim(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' '))
+    s.pop_back();
+  return s;
+}
+
+const char* footer = R"(
+Exit status: 0 ok, 1 failed, 2 usage or bad request, 3 wrong token, 4 client locked
+out (5 failures lock a client out for 15 minutes), 5 throttled (global failure
+budget), 6 node unreachable or unavailable, 7 forbidden (chaos without
+--enable-chaos).)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"nzctl — operate a running NewZoneCore node", "nzctl"};
+  app.footer(footer);
+  std::string data_dir, token_file, client = default_client();
+  int port = -1;
+  double timeout_s = 10;
+  bool json = false;
+  app.add_option("--data", data_dir,
+                 "Node data directory (reads admin.port and admin.token)");
+  app.add_option("--port", port, "Admin port (overrides DIR/admin.port)")
+      ->check(CLI::Range(1, 65535));
+  app.add_option("--token-file", token_file, "Token file (overrides DIR/admin.token)");
+  app.add_option("--client", client, "Client name for the per-client lockout")
+      ->capture_default_str();
+  app.add_option("--timeout", timeout_s, "Seconds to wait for the reply")
+      ->capture_default_str()
+      ->check(CLI::Range(0.1, 3600.0));
+  app.add_flag("--json", json, "Print the reply as JSON");
+  app.require_subcommand(1);
+  app.fallthrough();  // global options may also follow the command
+  std::string command;
+  std::vector<std::string> args;
+  app.add_subcommand("status", "Node state, uptime, pid, version, recovery information")
+      ->callback([&] { command = "status"; });
+  app.add_subcommand("actors", "The supervision tree: state, restarts, last exit reason")
+      ->callback([&] { command = "actors"; });
+  app.add_subcommand("metrics", "Prometheus text exposition of the node's metrics")
+      ->callback([&] { command = "metrics"; });
+  app.add_subcommand("shutdown", "Graceful shutdown (like SIGTERM)")->callback([&] {
+    command = "shutdown";
+  });
+  auto* chaos =
+      app.add_subcommand("chaos", "Fault injection (node needs --enable-chaos)");
+  chaos->require_subcommand(1);
+  chaos->fallthrough();
+  std::string victim;
+  auto* crash =
+      chaos->add_subcommand("crash", "Make the named actor fail (see `nzctl actors`)");
+  crash->add_option("actor", victim, "Actor name")->required();
+  crash->callback([&] {
+    command = "chaos";
+    args = {"crash", victim};
+  });
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::Success& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return exit_usage;
+  }
+  if (data_dir.empty() && (port < 0 || token_file.empty())) {
+    std::cerr << "nzctl: give --data DIR (or both --port and --token-file)\n";
+    return exit_usage;
+  }
+  if (port < 0) {
+    auto text = nz::read_small_file(data_dir + "/admin.port", 64);
+    if (!text) {
+      std::cerr << "nzctl: cannot read " << data_dir
+                << "/admin.port: is the node running with this data directory?\n";
+      return exit_unreachable;
+    }
+    try {
+      port = std::stoi(*text);
+    } catch (...) {
+      port = -1;
+    }
+    if (port <= 0 || port > 65535) {
+      std::cerr << "nzctl: " << data_dir << "/admin.port does not hold a port number\n";
+      return exit_unreachable;
+    }
+  }
+  if (token_file.empty()) token_file = data_dir + "/admin.token";
+  auto token = nz::read_small_file(token_file, 4096);
+  if (!token) {
+    std::cerr << "nzctl: cannot read token file " << token_file << "\n";
+    return exit_unreachable;
+  }
+
+  caf::actor_system_config cfg;
+  nz::register_types(cfg);
+  cfg.load<caf::io::middleman>();
+  cfg.set("scheduler.max-threads", 1);
+  cfg.set("logger.verbosity", caf::atom("quiet"));
+  caf::actor_system sys{cfg};
+  auto gate = sys.middleman().remote_actor<nz::operator_actor>(
+      "127.0.0.1", static_cast<uint16_t>(port));
+  if (!gate) {
+    std::cerr << "nzctl: cannot reach the node at 127.0.0.1:" << port << ": "
+              << sys.render(gate.error()) << "\n";
+    return exit_unreachable;
+  }
+  nz::operator_request req{trim(*token), client, command, args};
+  int status = exit_unreachable;
+  {
+    caf::scoped_actor self{sys};
+    auto timeout = std::chrono::duration_cast<caf::timespan>(
+        std::chrono::duration<double>(timeout_s));
+    self->request(*gate, timeout, std::move(req))
+        .receive(
+            [&](nz::operator_reply& rep) {
+              status = rep.status;
+              auto& out = rep.status == 0 ? std::cout : std::cerr;
+              if (json)
+                out << rep.json << "\n";
+              else if (!rep.text.empty())
+                out << rep.text << (rep.text.back() == '\n' ? "" : "\n");
+            },
+            [&](caf::error& err) {
+              std::cerr << "nzctl: no reply from the node: " << sys.render(err) << "\n";
+            });
+  }
+  return status;
+}

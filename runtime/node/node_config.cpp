@@ -1,0 +1,161 @@
+#include "runtime/node/node_config.hpp"
+
+#include <functional>
+#include <map>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <caf/actor_system_config.hpp>
+#include <caf/config_value.hpp>
+#include <caf/settings.hpp>
+
+namespace nz {
+
+namespace {
+
+using setter = std::function<std::optional<std::string>(const caf::config_value&)>;
+
+setter int_setter(uint64_t& dst, uint64_t max) {
+  return [&dst, max](const caf::config_value& v) -> std::optional<std::string> {
+    auto x = caf::get_if<caf::config_value::integer>(&v);
+    if (!x || *x < 0 || static_cast<uint64_t>(*x) > max)
+      return fmt::format("expected an integer from 0 to {}", max);
+    dst = static_cast<uint64_t>(*x);
+    return std::nullopt;
+  };
+}
+
+setter port_setter(uint16_t& dst) {
+  return [&dst](const caf::config_value& v) -> std::optional<std::string> {
+    auto x = caf::get_if<caf::config_value::integer>(&v);
+    if (!x || *x < 0 || *x > 65535)
+      return std::string{"expected a port number from 0 to 65535"};
+    dst = static_cast<uint16_t>(*x);
+    return std::nullopt;
+  };
+}
+
+setter duration_setter(node_config::ms& dst) {
+  return [&dst](const caf::config_value& v) -> std::optional<std::string> {
+    auto x = caf::get_if<caf::timespan>(&v);
+    if (!x || x->count() < 0)
+      return std::string{"expected a duration such as 500ms, 10s or 15min"};
+    dst = std::chrono::duration_cast<node_config::ms>(*x);
+    return std::nullopt;
+  };
+}
+
+setter choice_setter(std::string& dst, std::vector<std::string> choices) {
+  return [&dst, choices](const caf::config_value& v) -> std::optional<std::string> {
+    std::string s;
+    if (auto x = caf::get_if<std::string>(&v))
+      s = *x;
+    else if (auto a = caf::get_if<caf::atom_value>(&v))
+      s = caf::to_string(*a);
+    for (auto& c : choices)
+      if (s == c) {
+        dst = s;
+        return std::nullopt;
+      }
+    return fmt::format("expected one of: {}", fmt::join(choices, ", "));
+  };
+}
+
+std::map<std::string, setter> setters(node_config& c) {
+  return {
+      {"admin-port", port_setter(c.admin_port)},
+      {"log-level",
+       choice_setter(c.log_level, {"trace", "debug", "info", "warn", "error"})},
+      {"log-format", choice_setter(c.log_format, {"text", "json"})},
+      {"shutdown-timeout", duration_setter(c.shutdown_timeout)},
+      {"snapshot-every", int_setter(c.snapshot_every, 100'000'000)},
+      {"snapshot-interval", duration_setter(c.snapshot_interval)},
+      {"restart-intensity", int_setter(c.restart_intensity, 1'000'000)},
+      {"restart-window", duration_setter(c.restart_window)},
+      {"restart-backoff", duration_setter(c.restart_backoff)},
+      {"restart-backoff-max", duration_setter(c.restart_backoff_max)},
+      {"auth-max-failures", int_setter(c.auth_max_failures, 1000)},
+      {"auth-lockout", duration_setter(c.auth_lockout)},
+      {"auth-global-budget", int_setter(c.auth_global_budget, 1'000'000)},
+      {"auth-global-window", duration_setter(c.auth_global_window)},
+      {"lmdb-map-size", int_setter(c.lmdb_map_size, uint64_t{1} << 40)},
+      {"request-timeout", duration_setter(c.request_timeout)},
+  };
+}
+
+std::string fmt_ms(node_config::ms d) {
+  auto n = d.count();
+  if (n % 60000 == 0 && n != 0) return fmt::format("{}min", n / 60000);
+  if (n % 1000 == 0 && n != 0) return fmt::format("{}s", n / 1000);
+  return fmt::format("{}ms", n);
+}
+
+}  // namespace
+
+std::optional<std::string> load_node_config(const std::string& path, node_config& out) {
+  auto parsed = caf::actor_system_config::parse_config_file(path.c_str());
+  if (!parsed)
+    return fmt::format("cannot read config file '{}': {}", path,
+                       caf::to_string(parsed.error()));
+  node_config tmp = out;
+  auto table = setters(tmp);
+  for (auto& [section, value] : *parsed) {
+    if (section != "nzcore")
+      continue;  // other sections (scheduler, middleman, ...) belong to CAF
+    auto sec = caf::get_if<caf::settings>(&value);
+    if (!sec) return fmt::format("{}: 'nzcore' must be a section", path);
+    for (auto& [key, v] : *sec) {
+      auto i = table.find(key);
+      if (i == table.end())
+        return fmt::format(
+            "{}: unknown setting 'nzcore.{}' (see nzcore run --dump-config)", path, key);
+      if (auto err = i->second(v))
+        return fmt::format("{}: bad value {} for 'nzcore.{}': {}", path,
+                           caf::to_string(v), key, *err);
+    }
+  }
+  if (auto err = validate_node_config(tmp)) return fmt::format("{}: {}", path, *err);
+  out = tmp;
+  return std::nullopt;
+}
+
+std::optional<std::string> validate_node_config(const node_config& c) {
+  if (c.restart_window.count() <= 0)
+    return std::string{"nzcore.restart-window must be positive"};
+  if (c.snapshot_every == 0)
+    return std::string{"nzcore.snapshot-every must be at least 1"};
+  if (c.snapshot_interval.count() <= 0)
+    return std::string{"nzcore.snapshot-interval must be positive"};
+  if (c.auth_max_failures == 0)
+    return std::string{"nzcore.auth-max-failures must be at least 1"};
+  if (c.shutdown_timeout.count() < 100)
+    return std::string{"nzcore.shutdown-timeout must be at least 100ms"};
+  if (c.lmdb_map_size < (uint64_t{1} << 20))
+    return std::string{"nzcore.lmdb-map-size must be at least 1 MiB"};
+  if (c.request_timeout.count() <= 0)
+    return std::string{"nzcore.request-timeout must be positive"};
+  return std::nullopt;
+}
+
+std::string dump_node_config(const node_config& c) {
+  std::string out = "[nzcore]\n";
+  out += fmt::format("admin-port={}\n", c.admin_port);
+  out += fmt::format("log-level=\"{}\"\n", c.log_level);
+  out += fmt::format("log-format=\"{}\"\n", c.log_format);
+  out += fmt::format("shutdown-timeout={}\n", fmt_ms(c.shutdown_timeout));
+  out += fmt::format("snapshot-every={}\n", c.snapshot_every);
+  out += fmt::format("snapshot-interval={}\n", fmt_ms(c.snapshot_interval));
+  out += fmt::format("restart-intensity={}\n", c.restart_intensity);
+  out += fmt::format("restart-window={}\n", fmt_ms(c.restart_window));
+  out += fmt::format("restart-backoff={}\n", fmt_ms(c.restart_backoff));
+  out += fmt::format("restart-backoff-max={}\n", fmt_ms(c.restart_backoff_max));
+  out += fmt::format("auth-max-failures={}\n", c.auth_max_failures);
+  out += fmt::format("auth-lockout={}\n", fmt_ms(c.auth_lockout));
+  out += fmt::format("auth-global-budget={}\n", c.auth_global_budget);
+  out += fmt::format("auth-global-window={}\n", fmt_ms(c.auth_global_window));
+  out += fmt::format("lmdb-map-size={}\n", c.lmdb_map_size);
+  out += fmt::format("request-timeout={}\n", fmt_ms(c.request_timeout));
+  return out;
+}
+
+}  // namespace nz

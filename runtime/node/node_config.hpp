@@ -1,0 +1,44 @@
+// Node settings: defaults, the `[nzcore]` section of the config file (CAF's
+// config format, e.g. config/nzcore.conf) and `--dump-config`. Unknown keys and
+// values of the wrong type are errors that name the key: a typo never silently
+// falls back to a default.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace nz {
+
+struct node_config {
+  using ms = std::chrono::milliseconds;
+  uint16_t admin_port = 0;  ///< 0: the OS picks one (written to <data>/admin.port)
+  std::string log_level = "info";
+  std::string log_format = "text";  ///< text | json
+  ms shutdown_timeout{30000};
+  uint64_t snapshot_every = 1000;
+  ms snapshot_interval{60000};
+  uint64_t restart_intensity = 5;
+  ms restart_window{10000};
+  ms restart_backoff{10};
+  ms restart_backoff_max{2000};
+  uint64_t auth_max_failures = 5;
+  ms auth_lockout{15 * 60 * 1000};
+  uint64_t auth_global_budget = 20;
+  ms auth_global_window{60000};
+  uint64_t lmdb_map_size = uint64_t{1} << 30;
+  ms request_timeout{5000};
+};
+
+/// Reads `path` into `out` (keys absent from the file keep their values).
+/// Returns an error message naming the file and key, or nullopt on success.
+std::optional<std::string> load_node_config(const std::string& path, node_config& out);
+
+/// The effective settings in the config file's own format.
+std::string dump_node_config(const node_config& cfg);
+
+/// Validates values that parse but make no sense (e.g. 0 restart window).
+std::optional<std::string> validate_node_config(const node_config& cfg);
+
+}  // namespace nz

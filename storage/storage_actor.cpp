@@ -1,0 +1,237 @@
+#include "storage/storage_actor.hpp"
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include <caf/actor_cast.hpp>
+#include <caf/actor_system.hpp>
+#include <caf/send.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+#include <caf/typed_response_promise.hpp>
+
+#include "messages/core_errors.hpp"
+#include "messages/metrics_api.hpp"
+#include "storage/journal_store.hpp"
+
+namespace nz {
+
+namespace {
+
+using storage::journal_store;
+using storage::store_errc;
+using storage::stream_record;
+
+struct storage_state {
+  std::shared_ptr<journal_store> store;
+  /// Buffered appends and their requesters, in arrival order.
+  std::vector<stream_record> pending;
+  std::vector<caf::typed_response_promise<uint64_t>> promises;
+  /// Highest buffered seq per stream (the next append must follow it).
+  std::map<std::string, uint64_t> pending_last;
+  bool flush_scheduled = false;
+  std::function<caf::actor()> find_metrics;
+  static inline const char* name = "nz.storage";
+};
+
+using self_ptr = storage_actor::stateful_pointer<storage_state>;
+
+caf::error to_caf(const storage::store_error& e) {
+  switch (e.code) {
+    case store_errc::lmdb_failure:
+      return make_error(storage_errc::lmdb_failure, e.message);
+    case store_errc::corrupt_record:
+      return make_error(storage_errc::corrupt_record, e.message);
+    case store_errc::sequence_gap:
+      return make_error(storage_errc::sequence_gap, e.message);
+    case store_errc::limit_exceeded:
+    case store_errc::invalid_argument:
+      return make_error(storage_errc::limit_exceeded, e.message);
+    case store_errc::closed:
+      return make_error(storage_errc::closed, e.message);
+    case store_errc::recovery_failed:
+      return make_error(core_errc::recovery_failed, e.message);
+  }
+  return make_error(storage_errc::lmdb_failure, e.message);
+}
+
+caf::error closed_error() {
+  return make_error(storage_errc::closed, "storage environment is closed");
+}
+
+bool is_open(self_ptr self) {
+  return self->state.store && self->state.store->is_open();
+}
+
+// -- metrics ------------------------------------------------------------------
+
+template <class Atom>
+void report(self_ptr self, Atom atom, const char* family, label_values labels,
+            double value) {
+  if (!self->state.find_metrics) return;
+  auto m = self->state.find_metrics();
+  if (!m) return;
+  caf::anon_send(caf::actor_cast<metrics_actor>(m), atom, std::string{family},
+                 std::move(labels), value);
+}
+
+void report_commit(self_ptr self, const std::vector<stream_record>& batch,
+                   const stream_record* snap, const storage::commit_info& info,
+                   double seconds) {
+  report(self, add_atom::value, "nzcore_journal_commits_total", {}, 1.0);
+  report(self, observe_atom::value, "nzcore_journal_commit_seconds", {}, seconds);
+  std::map<std::string, size_t> per_stream;
+  for (auto& r : batch) ++per_stream[r.stream];
+  for (auto& [stream, n] : per_stream)
+    report(self, add_atom::value, "nzcore_journal_entries_total", {stream},
+           static_cast<double>(n));
+  if (snap) {
+    report(self, add_atom::value, "nzcore_snapshots_written_total", {snap->stream}, 1.0);
+    report(self, set_atom::value, "nzcore_snapshot_bytes", {snap->stream},
+           static_cast<double>(info.snapshot_bytes));
+  }
+}
+
+// -- group commit -------------------------------------------------------------
+
+/// Commits every buffered append (and `snap`, if any) in one transaction and
+/// answers the buffered requesters with their seq or the commit's error.
+storage::store_result<storage::commit_info> commit_pending(self_ptr self,
+                                                           const stream_record* snap) {
+  auto& st = self->state;
+  std::vector<stream_record> batch;
+  std::vector<caf::typed_response_promise<uint64_t>> promises;
+  batch.swap(st.pending);
+  promises.swap(st.promises);
+  st.pending_last.clear();
+  if (batch.empty() && snap == nullptr) return storage::commit_info{};
+  auto t0 = std::chrono::steady_clock::now();
+  auto res = st.store->commit(batch, snap);
+  std::chrono::duration<double> dt = std::chrono::steady_clock::now() - t0;
+  if (!res) {
+    auto err = to_caf(res.error());
+    for (auto& rp : promises) rp.deliver(err);
+    return res;
+  }
+  for (size_t i = 0; i < batch.size(); ++i) promises[i].deliver(batch[i].seq);
+  report_commit(self, batch, snap, *res, dt.count());
+  return res;
+}
+
+// -- handlers -----------------------------------------------------------------
+
+caf::result<uint64_t> on_append(self_ptr self, std::string& stream, uint64_t seq,
+                                bytes& data) {
+  auto& st = self->state;
+  if (!is_open(self)) return closed_error();
+  uint64_t prev = 0;
+  if (auto i = st.pending_last.find(stream); i != st.pending_last.end()) {
+    prev = i->second;
+  } else {
+    auto last = st.store->last_seq(stream);
+    if (!last) return to_caf(last.error());
+    prev = *last;
+  }
+  stream_record rec{std::move(stream), seq, std::move(data)};
+  if (auto ok = st.store->check_append(rec, prev); !ok) return to_caf(ok.error());
+  st.pending_last[rec.stream] = seq;
+  st.pending.push_back(std::move(rec));
+  auto rp = self->make_response_promise<uint64_t>();
+  st.promises.push_back(rp);
+  if (!st.flush_scheduled) {
+    // Goes to the back of the mailbox: appends already queued join this commit.
+    st.flush_scheduled = true;
+    self->send(self, flush_atom::value);
+  }
+  return rp;
+}
+
+caf::result<uint64_t> on_snapshot(self_ptr self, std::string& stream, uint64_t seq,
+                                  bytes& data) {
+  auto& st = self->state;
+  if (!is_open(self)) return closed_error();
+  stream_record snap{std::move(stream), seq, std::move(data)};
+  // Buffered appends were checked one by one, so an error here is the
+  // snapshot's; the appends stay buffered for the scheduled flush.
+  if (auto ok = st.store->validate(st.pending, &snap); !ok) return to_caf(ok.error());
+  auto res = commit_pending(self, &snap);
+  if (!res) return to_caf(res.error());
+  return static_cast<uint64_t>(res->snapshot_bytes);
+}
+
+caf::result<load_result> on_load(self_ptr self, const std::string& stream) {
+  auto& st = self->state;
+  if (!is_open(self)) return closed_error();
+  // A failed commit has answered its own requesters; the load still reads
+  // what is durable.
+  static_cast<void>(commit_pending(self, nullptr));
+  auto loaded = st.store->load(stream);
+  if (!loaded) return to_caf(loaded.error());
+  if (loaded->fallbacks > 0)
+    report(self, add_atom::value, "nzcore_snapshot_fallbacks_total", {stream},
+           static_cast<double>(loaded->fallbacks));
+  load_result out;
+  out.stream = std::move(loaded->stream);
+  out.snapshot_seq = loaded->snapshot_seq;
+  out.snapshot = std::move(loaded->snapshot);
+  out.journal.reserve(loaded->journal.size());
+  for (auto& e : loaded->journal)
+    out.journal.push_back(journal_record{e.seq, std::move(e.payload)});
+  out.warnings = std::move(loaded->warnings);
+  return out;
+}
+
+caf::result<uint8_t> on_phase(self_ptr self, uint8_t phase) {
+  if (phase >= shutdown_phase_count)
+    return caf::make_error(caf::sec::invalid_argument,
+                           "unknown shutdown phase " + std::to_string(phase));
+  bool closing = phase == static_cast<uint8_t>(shutdown_phase::close_storage);
+  if (!is_open(self))
+    return closing ? caf::result<uint8_t>{phase} : caf::result<uint8_t>{closed_error()};
+  auto res = commit_pending(self, nullptr);
+  if (closing) self->state.store->close();
+  if (!res) return to_caf(res.error());
+  return phase;
+}
+
+storage_actor::behavior_type storage_impl(self_ptr self,
+                                          std::shared_ptr<journal_store> store,
+                                          std::function<caf::actor()> find_metrics) {
+  self->state.store = std::move(store);
+  self->state.find_metrics = std::move(find_metrics);
+  return {
+      [self](append_atom, std::string& stream, uint64_t seq, bytes& data) {
+        return on_append(self, stream, seq, data);
+      },
+      [self](snapshot_atom, std::string& stream, uint64_t seq, bytes& data) {
+        return on_snapshot(self, stream, seq, data);
+      },
+      [self](load_atom, const std::string& stream) { return on_load(self, stream); },
+      [self](flush_atom) {
+        self->state.flush_scheduled = false;
+        if (is_open(self)) static_cast<void>(commit_pending(self, nullptr));
+      },
+      [self](phase_atom, uint8_t phase) { return on_phase(self, phase); },
+  };
+}
+
+}  // namespace
+
+caf::expected<storage_actor> spawn_storage(caf::actor_system& sys, storage_options opts) {
+  storage::store_options so;
+  so.dir = opts.dir;
+  so.map_size = opts.map_size;
+  so.snapshots_kept = opts.snapshots_kept;
+  auto store = journal_store::open(so);
+  if (!store) return to_caf(store.error());
+  auto ptr = std::make_shared<journal_store>(std::move(*store));
+  if (opts.detached)
+    return sys.spawn<caf::detached>(storage_impl, std::move(ptr),
+                                    std::move(opts.find_metrics));
+  return sys.spawn(storage_impl, std::move(ptr), std::move(opts.find_metrics));
+}
+
+}  // namespace nz
