@@ -7,6 +7,7 @@ import os
 import secrets
 import sys
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import nzharness as h  # noqa: E402
 
@@ -90,6 +91,20 @@ def body(ctx):
               h.fmt_result(res))
     res = h.run_nzctl(data, "status", client=ADMIN)
     ctx.check(res[0] == 0, "after kill -9 + restart admin exits 0", h.fmt_result(res))
+
+    # Global failure budget (20/min over all clients): wrong tokens from ever new
+    # clients are throttled (exit 5) at the latest after 20 failures.
+    seen = []
+    for i in range(1, 23):
+        res = h.run_nzctl(data, "status", token_file=wrong, client=f"spray{i}")
+        seen.append(res[0])
+        if res[0] == 5:
+            break
+    ctx.expect(seen and seen[-1] == 5 and len(seen) <= 21 and set(seen[:-1]) <= {3},
+               f"wrong tokens from fresh clients: exit 3 until the global budget is used "
+               f"up, then 5 (throttled) (after {len(seen) - 1} failures)", repr(seen))
+    res = h.run_nzctl(data, "status", client=ADMIN)
+    ctx.note(f"admin with the right token while the global budget is exhausted: exit {res[0]}")
 
     rc = node2.stop()
     ctx.expect(rc == 0, "SIGTERM -> exit 0", f"exit status {rc}")

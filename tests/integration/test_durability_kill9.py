@@ -2,7 +2,7 @@
 """Durability under kill -9: the journal writer acknowledges changes only once they are
 durable, so after a SIGKILL at a random moment every acknowledged change is recovered.
 
-Rounds and seed: NZ_DURABILITY_ROUNDS (default 24), NZ_TEST_SEED (default random,
+Rounds and seed: NZ_DURABILITY_ROUNDS (default 30), NZ_TEST_SEED (default random,
 printed so a failing run can be repeated)."""
 
 import os
@@ -12,10 +12,11 @@ import selectors
 import sys
 import time
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import nzharness as h  # noqa: E402
 
-ROUNDS = int(os.environ.get("NZ_DURABILITY_ROUNDS", "24"))
+ROUNDS = int(os.environ.get("NZ_DURABILITY_ROUNDS", "30"))
 ROUND_TIMEOUT = 20.0          # seconds for one round to reach its kill point
 TOTAL_BUDGET = 85.0           # stop starting new rounds after this (min 20 rounds)
 MIN_ROUNDS = 20

@@ -7,6 +7,7 @@ import re
 import signal
 import sys
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import nzharness as h  # noqa: E402
 
