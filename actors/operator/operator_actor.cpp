@@ -78,12 +78,14 @@ void on_bad_token(self_ptr self, promise rp, operator_request req) {
   call_service<auth_verdict>(
       self, st.reg, "auth_limiter", st.opts.request_timeout,
       [self, rp, req](auth_verdict& v) mutable {
+        // The failure that triggers a lockout is still answered as a wrong
+        // token; the lockout applies from the next attempt on.
         if (v.kind == auth_verdict::locked_out) {
           log::warn("operator", "client '{}' locked out for {} s after repeated failures",
                     req.client, v.retry_after_ms / 1000);
-          deny(self, rp, req, operator_status::locked_out,
+          deny(self, rp, req, operator_status::unauthorized,
                "wrong token; too many failures: client '" + req.client
-                   + "' is locked out for " + std::to_string(v.retry_after_ms / 1000)
+                   + "' is now locked out for " + std::to_string(v.retry_after_ms / 1000)
                    + " s");
           return;
         }
