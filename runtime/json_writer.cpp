@@ -1,5 +1,7 @@
 #include "runtime/json_writer.hpp"
 
+#include "runtime/log/line_format.hpp"
+
 #include <cmath>
 #include <cstdio>
 
@@ -9,33 +11,7 @@ std::string json_writer::escape(std::string_view s) {
   std::string out;
   out.reserve(s.size() + 2);
   out += '"';
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof(buf), "\\u%04x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
+  log::append_json_escaped(out, s);
   out += '"';
   return out;
 }

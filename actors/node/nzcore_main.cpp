@@ -11,10 +11,10 @@
 #include <fmt/format.h>
 #include <sodium.h>
 #include <unistd.h>
-#include <CLI/CLI.hpp>
 
 #include "actors/node/exit_codes.hpp"
 #include "actors/node/node_runner.hpp"
+#include "runtime/cli_parse.hpp"
 #include "runtime/node/node_config.hpp"
 
 namespace {
@@ -53,18 +53,8 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"text", "json"}));
   run->add_flag("--dump-config", dump, "Print the effective configuration and exit");
   run->footer(run_footer);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::Success& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    app.exit(e);
-    return nz::exit_code::usage;
-  }
+  if (auto code = nz::parse_cli(app, argc, argv))
+    return *code;
   if (!opts.config_file.empty()) {
     if (auto err = nz::load_node_config(opts.config_file, opts.config)) {
       std::cerr << "nzcore: " << *err << "\n";

@@ -67,13 +67,7 @@ node_info_actor::behavior_type node_info_impl(self_ptr self,
       },
       [self](tick_atom) { self->state.journal.on_tick(self); },
       [self](phase_atom, uint8_t phase) -> caf::result<uint8_t> {
-        auto rp = self->make_response_promise<uint8_t>();
-        auto done = [rp, phase]() mutable { rp.deliver(phase); };
-        if (phase == static_cast<uint8_t>(shutdown_phase::flush))
-          self->state.journal.snapshot(self, done);
-        else
-          self->state.journal.after_durable(done);
-        return rp;
+        return self->state.journal.on_phase(self, phase);
       },
   };
 }

@@ -10,7 +10,6 @@
 #include <pwd.h>
 #include <unistd.h>
 
-#include <CLI/CLI.hpp>
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
@@ -19,6 +18,7 @@
 
 #include "messages/operator_api.hpp"
 #include "messages/register_types.hpp"
+#include "runtime/cli_parse.hpp"
 #include "runtime/node/data_dir.hpp"
 
 namespace {
@@ -89,18 +89,8 @@ int main(int argc, char** argv) {
     command = "chaos";
     args = {"crash", victim};
   });
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::Success& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    app.exit(e);
-    return exit_usage;
-  }
+  if (auto code = nz::parse_cli(app, argc, argv))
+    return *code;
   if (data_dir.empty() && (port < 0 || token_file.empty())) {
     std::cerr << "nzctl: give --data DIR (or both --port and --token-file)\n";
     return exit_usage;

@@ -135,6 +135,20 @@ class journaled {
             });
   }
 
+  /// The journaled actor's part in a shutdown phase (messages/storage_api.hpp):
+  /// answers once pending changes are durable, after a final snapshot in the
+  /// flush phase. The actor returns the promise from its phase_atom handler.
+  template <class Self>
+  caf::typed_response_promise<uint8_t> on_phase(Self* self, uint8_t phase) {
+    auto rp = self->template make_response_promise<uint8_t>();
+    auto done = [rp, phase]() mutable { rp.deliver(phase); };
+    if (phase == static_cast<uint8_t>(shutdown_phase::flush))
+      snapshot(self, done);
+    else
+      after_durable(done);
+    return rp;
+  }
+
   /// Periodic snapshot timer; the actor calls this from its tick_atom handler.
   template <class Self>
   void on_tick(Self* self) {

@@ -1,6 +1,8 @@
 #include "runtime/shutdown/shutdown_coordinator.hpp"
 
 #include <chrono>
+#include <optional>
+#include <vector>
 
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
@@ -24,6 +26,10 @@ struct coordinator_state {
   bool running = false;
   bool clean = true;
   uint8_t phase = 0;
+  /// Priority of the group running now; steps already started are `started`.
+  int32_t level = 0;
+  std::vector<bool> started;
+  std::vector<bool> finished;
   size_t outstanding = 0;
   uint64_t phase_epoch = 0;
   std::chrono::steady_clock::time_point phase_start;
@@ -34,6 +40,7 @@ struct coordinator_state {
 using self_ptr = caf::stateful_actor<coordinator_state>*;
 
 void run_phase(self_ptr self);
+void run_group(self_ptr self);
 
 void finish_phases(self_ptr self) {
   auto& st = self->state;
@@ -42,7 +49,8 @@ void finish_phases(self_ptr self) {
                 .count();
   log::info("shutdown", "all phases done in {} ms ({})", ms,
             st.clean ? "clean" : "with failures");
-  if (st.opts.on_phases_done) st.opts.on_phases_done(st.clean);
+  if (st.opts.on_phases_done)
+    st.opts.on_phases_done(st.clean);
   if (auto root = st.reg->get(st.opts.root))
     self->send_exit(root, caf::exit_reason::user_shutdown);
 }
@@ -62,33 +70,53 @@ void next_phase(self_ptr self) {
 }
 
 void run_phase(self_ptr self) {
+  self->state.phase_start = std::chrono::steady_clock::now();
+  run_group(self);
+}
+
+// Starts the lowest-priority group of not yet started steps of the current phase,
+// or moves to the next phase when none is left.
+void run_group(self_ptr self) {
   auto& st = self->state;
-  st.phase_start = std::chrono::steady_clock::now();
+  std::optional<int32_t> level;
+  for (size_t i = 0; i < st.opts.steps.size(); ++i) {
+    auto& step = st.opts.steps[i];
+    if (static_cast<uint8_t>(step.phase) == st.phase && !st.started[i]
+        && (!level || step.priority < *level))
+      level = step.priority;
+  }
+  if (!level) {
+    next_phase(self);
+    return;
+  }
+  st.level = *level;
   auto epoch = ++st.phase_epoch;
   st.outstanding = 0;
   for (size_t i = 0; i < st.opts.steps.size(); ++i) {
     auto& step = st.opts.steps[i];
-    if (static_cast<uint8_t>(step.phase) != st.phase) continue;
+    if (static_cast<uint8_t>(step.phase) != st.phase || st.started[i]
+        || step.priority != st.level)
+      continue;
+    st.started[i] = true;
     ++st.outstanding;
-    self->delayed_send(self, step.timeout, step_done_atom::value, epoch, uint64_t{i},
-                       false);
+    self->delayed_send(self, step.timeout, step_done_atom::value, epoch, uint64_t{i}, false);
     step.run(self, [self, epoch, i](caf::error err) {
       auto& step = self->state.opts.steps[i];
       if (err) {
-        log::warn("shutdown", "step '{}' failed: {}", step.name,
-                  self->system().render(err));
+        log::warn("shutdown", "step '{}' failed: {}", step.name, self->system().render(err));
         self->state.clean = false;
       }
       self->send(self, step_done_atom::value, epoch, uint64_t{i}, true);
     });
   }
-  if (st.outstanding == 0) next_phase(self);
 }
 
 caf::behavior coordinator_impl(self_ptr self, std::shared_ptr<service_registry> reg,
                                shutdown_options opts) {
   self->state.reg = std::move(reg);
   self->state.opts = std::move(opts);
+  self->state.started.assign(self->state.opts.steps.size(), false);
+  self->state.finished.assign(self->state.opts.steps.size(), false);
   return {
       [self](shutdown_atom, const std::string& reason) {
         auto& st = self->state;
@@ -104,7 +132,7 @@ caf::behavior coordinator_impl(self_ptr self, std::shared_ptr<service_registry> 
         auto& st = self->state;
         if (epoch != st.phase_epoch || i >= st.opts.steps.size()) return;
         auto& step = st.opts.steps[i];
-        if (step.name.empty())  // already counted (completed or timed out)
+        if (st.finished[i])  // already counted (completed or timed out)
           return;
         if (!completed) {
           log::warn("shutdown", "step '{}' timed out after {} ms", step.name,
@@ -112,8 +140,8 @@ caf::behavior coordinator_impl(self_ptr self, std::shared_ptr<service_registry> 
                         .count());
           st.clean = false;
         }
-        step.name.clear();
-        if (--st.outstanding == 0) next_phase(self);
+        st.finished[i] = true;
+        if (--st.outstanding == 0) run_group(self);
       },
   };
 }

@@ -1,6 +1,7 @@
 // The shutdown coordinator: on SIGINT/SIGTERM or `nzctl shutdown` it runs the
 // registered steps phase by phase (stop_accepting → drain → flush →
-// close_storage), each step bounded by its own timeout, then asks the root
+// close_storage) and, within a phase, by priority, each step bounded by its own
+// timeout, then asks the root
 // supervisor to stop its tree. A step that fails or times out is logged and the
 // sequence goes on: shutdown always ends.
 //
@@ -26,6 +27,9 @@ struct shutdown_step {
   /// For logs: what this step stops.
   std::string name;
   shutdown_phase phase = shutdown_phase::drain;
+  /// Within a phase, steps run in groups of equal priority, lowest first; the
+  /// steps of one group run concurrently.
+  int32_t priority = 0;
   caf::timespan timeout = std::chrono::seconds(5);
   /// Starts the step; must call `done` exactly once (with an error on failure).
   /// Runs inside the coordinator actor.
