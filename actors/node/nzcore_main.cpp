@@ -53,8 +53,7 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"text", "json"}));
   run->add_flag("--dump-config", dump, "Print the effective configuration and exit");
   run->footer(run_footer);
-  if (auto code = nz::parse_cli(app, argc, argv))
-    return *code;
+  if (auto code = nz::parse_cli(app, argc, argv)) return *code;
   if (!opts.config_file.empty()) {
     if (auto err = nz::load_node_config(opts.config_file, opts.config)) {
       std::cerr << "nzcore: " << *err << "\n";

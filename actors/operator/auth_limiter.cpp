@@ -11,9 +11,10 @@ namespace {
 
 constexpr uint8_t failure_tag = 1;
 constexpr uint8_t success_tag = 2;
-constexpr uint8_t snapshot_version = 1;
+constexpr uint8_t snapshot_version = 2;
 constexpr size_t max_client_name = 128;
 constexpr size_t max_snapshot_clients = 1'000'000;
+constexpr uint64_t max_recent_failures = 1000;
 
 std::string bounded(const std::string& client) {
   return client.size() <= max_client_name ? client : client.substr(0, max_client_name);
@@ -33,7 +34,8 @@ auth_decision auth_limiter::check(const std::string& client, int64_t now_ms) con
   auth_decision d;
   auto i = clients_.find(bounded(client));
   if (i != clients_.end()) {
-    d.failures = i->second.failures;
+    for (auto t : i->second.recent)
+      if (now_ms - t < limits_.lockout_ms) ++d.failures;
     if (i->second.locked_until_ms > now_ms) {
       d.outcome = auth_outcome::locked_out;
       d.retry_after_ms = i->second.locked_until_ms - now_ms;
@@ -67,8 +69,13 @@ void auth_limiter::expire(int64_t now_ms) {
     global_failures_.pop_front();
   for (auto i = clients_.begin(); i != clients_.end();) {
     auto& r = i->second;
-    bool stale = now_ms - r.last_failure_ms >= limits_.lockout_ms;
-    if (stale && r.locked_until_ms <= now_ms)
+    auto live = std::find_if(r.recent.begin(), r.recent.end(),
+                             [&](int64_t t) { return now_ms - t < limits_.lockout_ms; });
+    r.recent.erase(r.recent.begin(), live);
+    r.failures = static_cast<uint32_t>(r.recent.size());
+    if (r.locked_until_ms <= now_ms)
+      r.locked_until_ms = 0;  // an expired lockout starts a fresh count
+    if (r.recent.empty() && r.locked_until_ms == 0)
       i = clients_.erase(i);
     else
       ++i;
@@ -105,15 +112,16 @@ void auth_limiter::apply(const std::vector<uint8_t>& change) {
   }
   global_failures_.push_back(*now);
   auto& rec = clients_[*client];
-  if (rec.locked_until_ms != 0 && rec.locked_until_ms <= *now)
-    rec.locked_until_ms = 0;  // an expired lockout starts a fresh count
-  ++rec.failures;
   rec.last_failure_ms = *now;
-  if (rec.failures >= limits_.max_failures && rec.locked_until_ms <= *now) {
+  if (rec.locked_until_ms > *now)
+    return;  // already locked out (a failure racing the lockout): nothing to add
+  rec.recent.push_back(*now);
+  if (rec.recent.size() >= limits_.max_failures) {
     rec.locked_until_ms = *now + limits_.lockout_ms;
-    rec.failures = 0;
+    rec.recent.clear();
     ++lockouts_;
   }
+  rec.failures = static_cast<uint32_t>(rec.recent.size());
   evict_if_full();
 }
 
@@ -126,7 +134,8 @@ std::vector<uint8_t> auth_limiter::encode() const {
   w.put_varint(clients_.size());
   for (auto& [name, rec] : clients_) {
     w.put_string(name);
-    w.put_varint(rec.failures);
+    w.put_varint(rec.recent.size());
+    for (auto t : rec.recent) w.put_i64(t);
     w.put_i64(rec.last_failure_ms);
     w.put_i64(rec.locked_until_ms);
   }
@@ -153,11 +162,21 @@ bool auth_limiter::decode(const std::vector<uint8_t>& data, auth_limiter& out) {
     return false;
   for (uint64_t k = 0; k < *n_clients; ++k) {
     auto name = r.get_string(max_client_name);
-    auto failures = r.get_varint();
+    auto n = r.get_varint();
+    if (!name || !n || *n > max_recent_failures || *n > r.remaining()) return false;
+    client_record rec;
+    for (uint64_t j = 0; j < *n; ++j) {
+      auto t = r.get_i64();
+      if (!t) return false;
+      rec.recent.push_back(*t);
+    }
     auto last = r.get_i64();
     auto until = r.get_i64();
-    if (!name || !failures || !last || !until || *failures > UINT32_MAX) return false;
-    tmp.clients_[*name] = client_record{static_cast<uint32_t>(*failures), *last, *until};
+    if (!last || !until) return false;
+    rec.failures = static_cast<uint32_t>(rec.recent.size());
+    rec.last_failure_ms = *last;
+    rec.locked_until_ms = *until;
+    tmp.clients_[*name] = std::move(rec);
   }
   if (!r.at_end()) return false;
   out = std::move(tmp);
@@ -170,7 +189,7 @@ bool operator==(const auth_limiter& a, const auth_limiter& b) {
     return false;
   auto i = b.clients_.begin();
   for (auto& [name, rec] : a.clients_) {
-    if (name != i->first || rec.failures != i->second.failures
+    if (name != i->first || rec.recent != i->second.recent
         || rec.last_failure_ms != i->second.last_failure_ms
         || rec.locked_until_ms != i->second.locked_until_ms)
       return false;

@@ -4,7 +4,7 @@
 // survives actor crashes and process restarts.
 //
 // Rules (limits are configurable, defaults in auth_limits):
-// - `max_failures` consecutive failures from one client lock that client out for
+// - `max_failures` failures from one client within `lockout_ms` lock it out for
 //   `lockout_ms`; while locked out it is refused before its token is checked.
 // - A failure older than `lockout_ms` no longer counts towards the next lockout.
 // - A success clears the client's failure count (not an active lockout).
@@ -42,6 +42,10 @@ struct auth_decision {
 class auth_limiter {
  public:
   struct client_record {
+    /// Times of this client's failures inside the window, oldest first (at most
+    /// max_failures of them).
+    std::vector<int64_t> recent;
+    /// Failures counted towards the next lockout (recent.size()).
     uint32_t failures = 0;
     int64_t last_failure_ms = 0;
     int64_t locked_until_ms = 0;

@@ -10,7 +10,6 @@
 #include <pwd.h>
 #include <unistd.h>
 
-
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/io/middleman.hpp>
@@ -89,8 +88,7 @@ int main(int argc, char** argv) {
     command = "chaos";
     args = {"crash", victim};
   });
-  if (auto code = nz::parse_cli(app, argc, argv))
-    return *code;
+  if (auto code = nz::parse_cli(app, argc, argv)) return *code;
   if (data_dir.empty() && (port < 0 || token_file.empty())) {
     std::cerr << "nzctl: give --data DIR (or both --port and --token-file)\n";
     return exit_usage;

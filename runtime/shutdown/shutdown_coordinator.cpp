@@ -49,8 +49,7 @@ void finish_phases(self_ptr self) {
                 .count();
   log::info("shutdown", "all phases done in {} ms ({})", ms,
             st.clean ? "clean" : "with failures");
-  if (st.opts.on_phases_done)
-    st.opts.on_phases_done(st.clean);
+  if (st.opts.on_phases_done) st.opts.on_phases_done(st.clean);
   if (auto root = st.reg->get(st.opts.root))
     self->send_exit(root, caf::exit_reason::user_shutdown);
 }
@@ -99,11 +98,13 @@ void run_group(self_ptr self) {
       continue;
     st.started[i] = true;
     ++st.outstanding;
-    self->delayed_send(self, step.timeout, step_done_atom::value, epoch, uint64_t{i}, false);
+    self->delayed_send(self, step.timeout, step_done_atom::value, epoch, uint64_t{i},
+                       false);
     step.run(self, [self, epoch, i](caf::error err) {
       auto& step = self->state.opts.steps[i];
       if (err) {
-        log::warn("shutdown", "step '{}' failed: {}", step.name, self->system().render(err));
+        log::warn("shutdown", "step '{}' failed: {}", step.name,
+                  self->system().render(err));
         self->state.clean = false;
       }
       self->send(self, step_done_atom::value, epoch, uint64_t{i}, true);

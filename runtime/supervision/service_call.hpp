@@ -84,7 +84,7 @@ caf::behavior service_call_impl(caf::stateful_actor<service_call_state>* self,
               self->quit();
             },
             [self, retry_or_fail](caf::error& err) {
-              if (is_restart_race(err)) {
+              if (is_restart_race(err) || err == caf::sec::request_timeout) {
                 retry_or_fail(std::move(err));
                 return;
               }

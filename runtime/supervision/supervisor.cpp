@@ -91,7 +91,8 @@ void escalate(self_ptr self, const std::string& culprit) {
              st.spec.name, culprit, st.spec.policy.max_restarts,
              st.spec.policy.window.count());
   metric_add(*st.reg, "nzcore_supervisor_escalations_total", {st.spec.name});
-  for (auto& c : st.children) st.reg->set_state(c.spec.name, service_state::stopped);
+  // The cleanup functor (see supervisor_impl) clears the children's registry
+  // entries and tells them to exit.
   self->quit(make_error(core_errc::intensity_exceeded,
                         st.spec.name + ": child '" + culprit + "' failed too often"));
 }
@@ -249,13 +250,20 @@ caf::behavior supervisor_impl(self_ptr self, supervisor_spec spec,
   // notification. The functor gives link semantics in the other direction: when
   // this supervisor ends (even killed), its children are told to exit too.
   st.live = std::make_shared<std::vector<caf::actor>>(st.children.size());
-  self->attach_functor([live = st.live](const caf::error& reason) {
-    for (auto& h : *live)
-      if (h)
-        caf::anon_send(
-            h, caf::exit_msg{
-                   caf::actor_addr{},
-                   reason ? reason : caf::make_error(caf::exit_reason::user_shutdown)});
+  std::vector<std::string> names;
+  for (auto& c : st.children) names.push_back(c.spec.name);
+  self->attach_functor([live = st.live, reg = st.reg, names,
+                        sys = &self->system()](const caf::error& reason) {
+    auto why = reason ? reason : caf::make_error(caf::exit_reason::user_shutdown);
+    for (size_t i = 0; i < live->size(); ++i) {
+      auto& h = (*live)[i];
+      if (!h) continue;
+      // Nobody may find a child of a dead supervisor: clear its entry first.
+      reg->set_exited(names[i], service_state::stopped,
+                      "supervisor ended: " + sys->render(why), wall_ms());
+      caf::anon_send(h, caf::exit_msg{caf::actor_addr{}, why});
+      h = nullptr;
+    }
   });
   self->set_exit_handler(
       [self](caf::exit_msg& msg) { begin_shutdown(self, msg.reason); });

@@ -15,25 +15,33 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string why;
   decoded_record out;
   byte_view raw{data, size};
-  (void) decode_journal_entry(raw, "fuzz", 1, out, why);
-  (void) decode_snapshot(raw, "fuzz", 1, out, why);
+  (void)decode_journal_entry(raw, "fuzz", 1, out, why);
+  (void)decode_snapshot(raw, "fuzz", 1, out, why);
 
   // Codec: read a sequence of values until failure.
   byte_reader r{data, size};
   while (!r.at_end()) {
     auto tag = r.get_u8();
-    if (!tag)
-      break;
+    if (!tag) break;
     bool ok = true;
     switch (*tag % 5) {
-      case 0: ok = r.get_varint().has_value(); break;
-      case 1: ok = r.get_i64().has_value(); break;
-      case 2: ok = r.get_bytes(1024).has_value(); break;
-      case 3: ok = r.get_string(64).has_value(); break;
-      default: ok = r.get_u64().has_value(); break;
+      case 0:
+        ok = r.get_varint().has_value();
+        break;
+      case 1:
+        ok = r.get_i64().has_value();
+        break;
+      case 2:
+        ok = r.get_bytes(1024).has_value();
+        break;
+      case 3:
+        ok = r.get_string(64).has_value();
+        break;
+      default:
+        ok = r.get_u64().has_value();
+        break;
     }
-    if (!ok)
-      break;
+    if (!ok) break;
   }
 
   // A record built from the input, with one byte flipped, must not verify

@@ -42,8 +42,7 @@ caf::behavior driver(caf::event_based_actor* self, nz::test::ledger_actor ledger
               self->quit(err);
             });
   };
-  for (uint64_t i = 0; i < in_flight; ++i)
-    (*send_one)();
+  for (uint64_t i = 0; i < in_flight; ++i) (*send_one)();
   return {};
 }
 

@@ -27,8 +27,7 @@ std::vector<uint8_t> ledger::change(uint64_t value) {
 void ledger::apply(const std::vector<uint8_t>& change) {
   storage::byte_reader r{change};
   auto v = r.get_u64();
-  if (!v || !r.at_end())
-    throw std::runtime_error("ledger: malformed entry");
+  if (!v || !r.at_end()) throw std::runtime_error("ledger: malformed entry");
   if (*v != count + 1)
     throw std::runtime_error("ledger: entry " + std::to_string(*v) + " after "
                              + std::to_string(count));
@@ -47,8 +46,7 @@ bool ledger::decode(const std::vector<uint8_t>& data, ledger& out) {
   storage::byte_reader r{data};
   auto c = r.get_u64();
   auto d = r.get_u64();
-  if (!c || !d || !r.at_end())
-    return false;
+  if (!c || !d || !r.at_end()) return false;
   out.count = *c;
   out.digest = *d;
   return true;
@@ -56,8 +54,7 @@ bool ledger::decode(const std::vector<uint8_t>& data, ledger& out) {
 
 ledger ledger::after(uint64_t n) {
   ledger l;
-  for (uint64_t i = 1; i <= n; ++i)
-    l.apply(change(i));
+  for (uint64_t i = 1; i <= n; ++i) l.apply(change(i));
   return l;
 }
 

@@ -20,10 +20,11 @@ class service_registry;
 
 namespace nz::test {
 
-using ledger_actor = caf::typed_actor<
-    caf::replies_to<append_atom, uint64_t>::with<uint64_t>,
-    caf::replies_to<get_atom>::with<uint64_t, uint64_t>,  // count, digest
-    caf::reacts_to<tick_atom>>;
+using ledger_actor =
+    caf::typed_actor<caf::replies_to<append_atom, uint64_t>::with<uint64_t>,
+                     caf::replies_to<get_atom>::with<uint64_t, uint64_t>,  // count,
+                                                                           // digest
+                     caf::reacts_to<tick_atom>>;
 
 caf::expected<caf::actor> spawn_ledger(caf::actor_system& sys,
                                        std::shared_ptr<service_registry> reg,
