@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -39,41 +40,45 @@ struct service_call_state {
   caf::response_promise rp;
   int attempts = 0;
   caf::error last_error;
+  /// One attempt; lives in the state (not in captures) so nothing owns itself.
+  std::function<void()> attempt;
   static inline const char* name = "nz.service_call";
 };
 
+using service_call_ptr = caf::stateful_actor<service_call_state>*;
+
+/// Schedules another attempt, or gives up when the next one would start past
+/// the deadline.
+inline void retry_or_fail(service_call_ptr self, caf::error err) {
+  auto& st = self->state;
+  st.last_error = std::move(err);
+  auto now = self->clock().now();
+  auto delay = std::chrono::milliseconds(std::min(5 << std::min(st.attempts, 6), 200));
+  if (now + delay >= st.deadline) {
+    auto code = st.last_error == caf::sec::request_timeout ? core_errc::service_timeout
+                                                            : core_errc::service_unavailable;
+    st.rp.deliver(make_error(code, "service '" + st.service + "' did not answer ("
+                                       + self->system().render(st.last_error) + ")"));
+    self->quit();
+    return;
+  }
+  self->delayed_send(self, delay, retry_atom::value);
+}
+
 template <class Reply>
-caf::behavior service_call_impl(caf::stateful_actor<service_call_state>* self,
-                                std::shared_ptr<service_registry> reg, std::string name,
-                                caf::message msg, caf::timespan budget) {
+caf::behavior service_call_impl(service_call_ptr self, std::shared_ptr<service_registry> reg,
+                                std::string name, caf::message msg, caf::timespan budget) {
   auto& st = self->state;
   st.reg = std::move(reg);
   st.service = std::move(name);
   st.msg = std::move(msg);
   st.deadline = self->clock().now() + budget;
-  auto attempt = std::make_shared<std::function<void()>>();
-  auto retry_or_fail = [self, attempt](caf::error err) {
-    auto& st = self->state;
-    st.last_error = std::move(err);
-    auto now = self->clock().now();
-    auto delay = std::chrono::milliseconds(std::min(5 << std::min(st.attempts, 6), 200));
-    if (now + delay >= st.deadline) {
-      auto code = st.last_error == caf::sec::request_timeout
-                      ? core_errc::service_timeout
-                      : core_errc::service_unavailable;
-      st.rp.deliver(make_error(code, "service '" + st.service + "' did not answer ("
-                                         + self->system().render(st.last_error) + ")"));
-      self->quit();
-      return;
-    }
-    self->delayed_send(self, delay, retry_atom::value);
-  };
-  *attempt = [self, retry_or_fail]() {
+  st.attempt = [self] {
     auto& st = self->state;
     ++st.attempts;
     auto hdl = st.reg->get(st.service);
     if (!hdl) {
-      retry_or_fail(make_error(core_errc::service_unavailable, st.service));
+      retry_or_fail(self, make_error(core_errc::service_unavailable, st.service));
       return;
     }
     auto remaining = st.deadline - self->clock().now();
@@ -83,9 +88,9 @@ caf::behavior service_call_impl(caf::stateful_actor<service_call_state>* self,
               self->state.rp.deliver(std::move(reply));
               self->quit();
             },
-            [self, retry_or_fail](caf::error& err) {
+            [self](caf::error& err) {
               if (is_restart_race(err) || err == caf::sec::request_timeout) {
-                retry_or_fail(std::move(err));
+                retry_or_fail(self, std::move(err));
                 return;
               }
               self->state.rp.deliver(std::move(err));
@@ -93,12 +98,12 @@ caf::behavior service_call_impl(caf::stateful_actor<service_call_state>* self,
             });
   };
   return {
-      [self, attempt](start_atom) {
+      [self](start_atom) {
         self->state.rp = self->make_response_promise();
-        (*attempt)();
+        self->state.attempt();
         return self->state.rp;
       },
-      [attempt](retry_atom) { (*attempt)(); },
+      [self](retry_atom) { self->state.attempt(); },
   };
 }
 
