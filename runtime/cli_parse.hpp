@@ -1,8 +1,9 @@
 // Shared command-line parsing for nzcore and nzctl (CLI11, header-only; include
 // only from a main file). `--help` prints and exits 0; any parse error prints the
-// problem and a hint and maps to exit code 2 (usage), as docs/cli.md promises.
+// problem and the usage text and maps to exit code 2 (usage), as docs/cli.md promises.
 #pragma once
 
+#include <iostream>
 #include <optional>
 
 #include <CLI/CLI.hpp>
@@ -24,6 +25,7 @@ inline std::optional<int> parse_cli(CLI::App& app, int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     app.exit(e);
+    std::cerr << "\n" << app.help();
     return cli_usage_exit;
   }
   return std::nullopt;
