@@ -1,0 +1,330 @@
+#include "storage/sealed/kv_store.hpp"
+
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+namespace nz::storage {
+
+namespace {
+
+/// "<what> of N bytes exceeds the L-byte limit (<name>)".
+store_error limit_error(std::string_view what, size_t size, size_t limit,
+                        std::string_view name) {
+  return make_store_error(store_errc::limit_exceeded,
+                          fmt::format("{} of {} bytes exceeds the {}-byte limit ({})",
+                                      what, size, limit, name));
+}
+
+bool is_file(kv_op_kind k) {
+  return k == kv_op_kind::file_put || k == kv_op_kind::file_del;
+}
+
+bool is_put(kv_op_kind k) {
+  return k == kv_op_kind::put || k == kv_op_kind::file_put;
+}
+
+}  // namespace
+
+// -- kv_op ----------------------------------------------------------------------
+
+kv_op kv_op::put(std::string ns, std::vector<uint8_t> key, std::vector<uint8_t> value) {
+  return {kv_op_kind::put, std::move(ns), std::move(key), std::move(value)};
+}
+
+kv_op kv_op::del(std::string ns, std::vector<uint8_t> key) {
+  return {kv_op_kind::del, std::move(ns), std::move(key), {}};
+}
+
+kv_op kv_op::file_put(std::string ns, std::vector<uint8_t> name,
+                      std::vector<uint8_t> bytes) {
+  return {kv_op_kind::file_put, std::move(ns), std::move(name), std::move(bytes)};
+}
+
+kv_op kv_op::file_del(std::string ns, std::vector<uint8_t> name) {
+  return {kv_op_kind::file_del, std::move(ns), std::move(name), {}};
+}
+
+// -- open -----------------------------------------------------------------------
+
+store_result<kv_store> kv_store::open(lmdb_env& env, const uint8_t* storage_key,
+                                      const kv_limits& limits) {
+  if (storage_key == nullptr) {
+    std::abort();  // programmer misuse
+  }
+  if (!env.is_open()) {
+    return make_store_error(store_errc::closed, "storage is closed");
+  }
+  if (limits.max_key == 0 || limits.max_list == 0) {
+    return make_store_error(store_errc::invalid_argument,
+                            "kv.max-key and kv.max-list must be at least 1");
+  }
+  auto lmdb_max = static_cast<size_t>(mdb_env_get_maxkeysize(env.handle()));
+  if (max_namespace_size + 1 + limits.max_key > lmdb_max) {
+    return make_store_error(
+        store_errc::invalid_argument,
+        fmt::format("kv.max-key of {} bytes does not fit LMDB's {}-byte keys with a "
+                    "{}-byte namespace and separator (at most {})",
+                    limits.max_key, lmdb_max, max_namespace_size + 1,
+                    lmdb_max - max_namespace_size - 1));
+  }
+  auto kv = env.open_db("kv");
+  if (!kv) {
+    return kv.error();
+  }
+  auto files = env.open_db("files");
+  if (!files) {
+    return files.error();
+  }
+  kv_store st;
+  st.env_ = &env;
+  st.key_ = storage_key;
+  st.limits_ = limits;
+  st.kv_db_ = *kv;
+  st.file_db_ = *files;
+  return st;
+}
+
+// -- validation -----------------------------------------------------------------
+
+kv_store::table kv_store::table_of(const kv_op& op) const {
+  return is_file(op.kind) ? file_table() : kv_table();
+}
+
+store_status kv_store::check_ns(std::string_view ns) const {
+  if (valid_namespace(ns)) {
+    return {};
+  }
+  return make_store_error(store_errc::invalid_argument,
+                          fmt::format("invalid namespace {} (want 1-64 chars of "
+                                      "[a-z0-9._-])",
+                                      printable_key(as_bytes(ns))));
+}
+
+store_status kv_store::check_key(record_domain domain, byte_view key) const {
+  auto what = domain == record_domain::file ? "file name" : "key";
+  if (key.size == 0) {
+    return make_store_error(
+        store_errc::invalid_argument,
+        fmt::format("empty {} (want 1 to {} bytes)", what, limits_.max_key));
+  }
+  if (key.size > limits_.max_key) {
+    return limit_error(what, key.size, limits_.max_key, "kv.max-key");
+  }
+  return {};
+}
+
+store_status kv_store::check_value(record_domain domain, byte_view value) const {
+  if (domain == record_domain::file) {
+    if (value.size > limits_.max_file) {
+      return limit_error("file", value.size, limits_.max_file, "kv.max-file");
+    }
+  } else if (value.size > limits_.max_value) {
+    return limit_error("value", value.size, limits_.max_value, "kv.max-value");
+  }
+  return {};
+}
+
+store_status kv_store::check_op(const kv_op& op) const {
+  auto t = table_of(op);
+  if (auto st = check_ns(op.ns); !st) {
+    return st;
+  }
+  if (auto st = check_key(t.domain, as_bytes(op.key)); !st) {
+    return st;
+  }
+  if (is_put(op.kind)) {
+    return check_value(t.domain, as_bytes(op.value));
+  }
+  return {};
+}
+
+// -- writing --------------------------------------------------------------------
+
+store_status kv_store::put_in(write_txn& txn, table t, std::string_view ns, byte_view key,
+                              byte_view value) {
+  std::vector<uint8_t> sealed;  // ciphertext only
+  seal(sealed, key_, ns, key, value, t.domain);
+  auto k = make_kv_key(ns, key);
+  return txn.put(t.db, as_bytes(k), as_bytes(sealed));
+}
+
+store_status kv_store::put_one(table t, std::string_view ns, byte_view key,
+                               byte_view value) {
+  if (auto st = check_ns(ns); !st) {
+    return st;
+  }
+  if (auto st = check_key(t.domain, key); !st) {
+    return st;
+  }
+  if (auto st = check_value(t.domain, value); !st) {
+    return st;
+  }
+  auto txn = write_txn::begin(*env_);
+  if (!txn) {
+    return txn.error();
+  }
+  if (auto st = put_in(*txn, t, ns, key, value); !st) {
+    return st;
+  }
+  return txn->commit();
+}
+
+store_result<bool> kv_store::del_one(table t, std::string_view ns, byte_view key) {
+  if (auto st = check_ns(ns); !st) {
+    return st.error();
+  }
+  if (auto st = check_key(t.domain, key); !st) {
+    return st.error();
+  }
+  auto txn = write_txn::begin(*env_);
+  if (!txn) {
+    return txn.error();
+  }
+  auto k = make_kv_key(ns, key);
+  auto existed = txn->del(t.db, as_bytes(k));
+  if (!existed) {
+    return existed.error();
+  }
+  if (auto st = txn->commit(); !st) {
+    return st.error();
+  }
+  return *existed;
+}
+
+store_result<bool> kv_store::run_op(write_txn& txn, const kv_op& op) {
+  auto t = table_of(op);
+  if (is_put(op.kind)) {
+    if (auto st = put_in(txn, t, op.ns, as_bytes(op.key), as_bytes(op.value)); !st) {
+      return st.error();
+    }
+    return false;
+  }
+  auto k = make_kv_key(op.ns, as_bytes(op.key));
+  return txn.del(t.db, as_bytes(k));
+}
+
+store_status kv_store::put(std::string_view ns, byte_view key, byte_view value) {
+  return put_one(kv_table(), ns, key, value);
+}
+
+store_result<bool> kv_store::del(std::string_view ns, byte_view key) {
+  return del_one(kv_table(), ns, key);
+}
+
+store_status kv_store::file_put(std::string_view ns, byte_view name, byte_view bytes) {
+  return put_one(file_table(), ns, name, bytes);
+}
+
+store_result<bool> kv_store::file_del(std::string_view ns, byte_view name) {
+  return del_one(file_table(), ns, name);
+}
+
+store_status kv_store::batch(const std::vector<kv_op>& ops) {
+  for (size_t i = 0; i < ops.size(); ++i) {
+    if (auto st = check_op(ops[i]); !st) {
+      return make_store_error(st.error().code,
+                              fmt::format("batch op {} of {}: {} (nothing written)", i,
+                                          ops.size(), st.error().message));
+    }
+  }
+  if (ops.empty()) {
+    return {};
+  }
+  auto txn = write_txn::begin(*env_);
+  if (!txn) {
+    return txn.error();
+  }
+  for (auto& op : ops) {
+    if (auto r = run_op(*txn, op); !r) {
+      return r.error();  // txn aborts
+    }
+  }
+  return txn->commit();
+}
+
+store_status kv_store::apply(const std::vector<kv_op>& ops,
+                             std::vector<kv_op_result>& per_op) {
+  per_op.assign(ops.size(), kv_op_result{});
+  std::vector<bool> valid(ops.size(), false);
+  size_t n_valid = 0;
+  for (size_t i = 0; i < ops.size(); ++i) {
+    per_op[i].status = check_op(ops[i]);
+    valid[i] = static_cast<bool>(per_op[i].status);
+    n_valid += valid[i] ? 1 : 0;
+  }
+  if (n_valid == 0) {
+    return {};
+  }
+  // Any LMDB failure from here on fails every valid op: nothing is written.
+  auto fail_all = [&](const store_error& err) -> store_status {
+    for (size_t i = 0; i < ops.size(); ++i) {
+      if (!valid[i]) {
+        continue;
+      }
+      per_op[i].status = err;
+      per_op[i].existed = false;
+    }
+    return err;
+  };
+  auto txn = write_txn::begin(*env_);
+  if (!txn) {
+    return fail_all(txn.error());
+  }
+  for (size_t i = 0; i < ops.size(); ++i) {
+    if (!valid[i]) {
+      continue;
+    }
+    auto r = run_op(*txn, ops[i]);
+    if (!r) {
+      return fail_all(r.error());  // txn aborts in its destructor
+    }
+    per_op[i].existed = *r;
+  }
+  if (auto st = txn->commit(); !st) {
+    return fail_all(st.error());
+  }
+  return {};
+}
+
+// -- reading --------------------------------------------------------------------
+
+store_result<bool> kv_store::get_in(table t, std::string_view ns, byte_view key,
+                                    std::vector<uint8_t>& value) {
+  wipe(value);
+  if (auto st = check_ns(ns); !st) {
+    return st.error();
+  }
+  if (auto st = check_key(t.domain, key); !st) {
+    return st.error();
+  }
+  auto txn = read_txn::begin(*env_);
+  if (!txn) {
+    return txn.error();
+  }
+  auto k = make_kv_key(ns, key);
+  byte_view stored;
+  auto found = storage::get(txn->handle(), t.db, as_bytes(k), stored);
+  if (!found) {
+    return found.error();
+  }
+  if (!*found) {
+    return false;
+  }
+  if (auto st = storage::open(value, key_, ns, key, stored, t.domain); !st) {
+    return st.error();
+  }
+  return true;
+}
+
+store_result<bool> kv_store::get(std::string_view ns, byte_view key,
+                                 std::vector<uint8_t>& value) {
+  return get_in(kv_table(), ns, key, value);
+}
+
+store_result<bool> kv_store::file_get(std::string_view ns, byte_view name,
+                                      std::vector<uint8_t>& bytes) {
+  return get_in(file_table(), ns, name, bytes);
+}
+
+}  // namespace nz::storage
