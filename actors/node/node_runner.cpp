@@ -17,13 +17,17 @@
 #include <caf/io/middleman.hpp>
 #include <caf/scoped_actor.hpp>
 
+#include "actors/identity/identity_actor.hpp"
 #include "actors/node/exit_codes.hpp"
+#include "actors/node/identity_cli.hpp"
 #include "actors/node/node_tree.hpp"
 #include "actors/operator/admin_gate.hpp"
 #include "messages/core_errors.hpp"
+#include "messages/identity_api.hpp"
 #include "messages/node_api.hpp"
 #include "messages/operator_api.hpp"
 #include "messages/register_types.hpp"
+#include "runtime/crypto/process_hardening.hpp"
 #include "runtime/log/log.hpp"
 #include "runtime/node/data_dir.hpp"
 #include "runtime/supervision/service_registry.hpp"
@@ -181,6 +185,17 @@ caf::expected<node_info_view> record_boot(caf::actor_system& sys, service_regist
   return last;
 }
 
+std::string query_node_id(caf::actor_system& sys, service_registry& reg) {
+  std::string out = "(unknown)";
+  if (auto hdl = reg.get("identity")) {
+    caf::scoped_actor self{sys};
+    self->request(caf::actor_cast<identity_actor>(hdl), std::chrono::seconds(5),
+                  get_atom::value)
+        .receive([&](identity_info& info) { out = info.node_id; }, [](caf::error&) {});
+  }
+  return out;
+}
+
 }  // namespace
 
 int run_node(int argc, char** argv, run_options opts) {
@@ -189,6 +204,10 @@ int run_node(int argc, char** argv, run_options opts) {
   if (sodium_init() < 0) {
     std::cerr << "nzcore: libsodium failed to initialise\n";
     return exit_code::runtime_error;
+  }
+  if (!opts.allow_core_dumps) {
+    if (auto st = crypto::disable_core_dumps(); !st)
+      std::cerr << "nzcore: warning: " << st.error().message << "\n";
   }
   if (!apply_log_settings(opts.config)) {
     std::cerr << "nzcore: bad log settings\n";
@@ -200,6 +219,8 @@ int run_node(int argc, char** argv, run_options opts) {
     std::cerr << "nzcore: " << *err << "\n";
     return locked ? exit_code::data_dir_locked : exit_code::runtime_error;
   }
+  std::shared_ptr<const identity_source> identity;
+  if (auto rc = unlock_identity(identity, opts.data_dir, opts.passphrase_file)) return rc;
   auto log_path = dir.path("logs/nzcore.log");
   auto previous_log = read_small_file(log_path, 1 << 20);
   if (auto ec = log::open_file(log_path))
@@ -262,6 +283,8 @@ int run_node(int argc, char** argv, run_options opts) {
     tree.chaos_enabled = opts.chaos_enabled;
     tree.start_unix_ms = start_ms;
     tree.admin = admin;
+    tree.identity = identity;
+    identity.reset();  // from here on only the identity child spec holds the seed
     auto root = spawn_supervisor(sys, make_node_tree(reg, tree), reg);
     caf::scoped_actor self{sys};
     self->monitor(root);
@@ -292,10 +315,12 @@ int run_node(int argc, char** argv, run_options opts) {
         admin->port = *port;
         reg->set_node_state(node_state::running);
         started = true;
-        log::info("node", "node running: pid {}, boot {}, admin port 127.0.0.1:{}",
-                  ::getpid(), boot->boot_count, *port);
+        auto node_id = query_node_id(sys, *reg);
+        log::info("node", "node {} running: pid {}, boot {}, admin port 127.0.0.1:{}",
+                  node_id, ::getpid(), boot->boot_count, *port);
         std::cout << "nzcore: node running (pid " << ::getpid() << ", boot "
-                  << boot->boot_count << ")\nnzcore: admin port 127.0.0.1:" << *port
+                  << boot->boot_count << ")\nnzcore: node id " << node_id
+                  << "\nnzcore: admin port 127.0.0.1:" << *port
                   << "\nnzcore: try: nzctl --data " << opts.data_dir << " status"
                   << std::endl;
       }

@@ -12,6 +12,8 @@ struct run_options {
   std::string data_dir;
   std::string config_file;
   bool chaos_enabled = false;
+  std::string passphrase_file;
+  bool allow_core_dumps = false;
   node_config config;
 };
 

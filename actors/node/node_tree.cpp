@@ -4,6 +4,7 @@
 #include <caf/event_based_actor.hpp>
 #include <caf/io/middleman.hpp>
 
+#include "actors/identity/identity_actor.hpp"
 #include "actors/metrics/metrics_actor.hpp"
 #include "actors/node_info/node_info_actor.hpp"
 #include "actors/operator/auth_limiter_actor.hpp"
@@ -106,6 +107,9 @@ supervisor_spec make_node_tree(std::shared_ptr<service_registry> reg,
         mo.version = NZ_VERSION;
         return caf::actor_cast<caf::actor>(spawn_metrics(sys, mo));
       }));
+  root.children.push_back(worker(
+      "identity",
+      [id = opts.identity](caf::actor_system& sys) { return spawn_identity(sys, id); }));
   root.children.push_back(supervisor_child(core, reg, "root"));
   root.children.push_back(worker("operator", [reg, opts](caf::actor_system& sys) {
     operator_options oo;

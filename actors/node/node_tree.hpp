@@ -3,6 +3,7 @@
 //
 //   root (one_for_one)
 //   ├─ metrics
+//   ├─ identity        secret keys in guarded memory
 //   ├─ core (rest_for_one)     storage first: if it restarts, so do its users
 //   │  ├─ storage  (detached; owns <data>/db)
 //   │  ├─ node_info      (journaled)
@@ -23,6 +24,7 @@
 namespace nz {
 
 class service_registry;
+struct identity_source;
 
 /// What the admin gate publishes on; filled in once it is published.
 struct admin_endpoint {
@@ -37,6 +39,8 @@ struct node_tree_options {
   bool chaos_enabled = false;
   int64_t start_unix_ms = 0;
   std::shared_ptr<admin_endpoint> admin;
+  /// The unlocked seed; only the identity child spec keeps it.
+  std::shared_ptr<const identity_source> identity;
 };
 
 supervisor_spec make_node_tree(std::shared_ptr<service_registry> reg,

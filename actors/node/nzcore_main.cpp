@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "actors/node/exit_codes.hpp"
+#include "actors/node/identity_cli.hpp"
 #include "actors/node/node_runner.hpp"
 #include "runtime/cli_parse.hpp"
 #include "runtime/node/node_config.hpp"
@@ -25,7 +26,8 @@ db/ (LMDB), logs/nzcore.log, crash/ (reports of unclean shutdowns).
 Signals: SIGINT/SIGTERM graceful shutdown (a second SIGINT forces exit 130),
 SIGHUP reloads log settings from the config file.
 Exit codes: 0 clean, 1 runtime error, 2 usage, 3 root supervisor gave up,
-4 shutdown timed out, 5 data dir in use, 130 forced.)";
+4 shutdown timed out, 5 data dir in use, 6 no or damaged identity.key,
+7 wrong passphrase, 130 forced.)";
 
 }  // namespace
 
@@ -52,8 +54,65 @@ int main(int argc, char** argv) {
   run->add_option("--log-format", log_format, "text|json")
       ->check(CLI::IsMember({"text", "json"}));
   run->add_flag("--dump-config", dump, "Print the effective configuration and exit");
+  run->add_option("--passphrase-file", opts.passphrase_file,
+                  "File with the identity passphrase (else $CREDENTIALS_DIRECTORY/"
+                  "nzcore-passphrase, else a prompt)");
+  run->add_flag("--allow-core-dumps", opts.allow_core_dumps,
+                "Allow core dumps of the node process (they would contain keys)");
   run->footer(run_footer);
+
+  nz::init_options init_opts;
+  auto* init =
+      app.add_subcommand("init", "Create a new identity (shows its mnemonic once)");
+  init->add_option("--data", init_opts.data_dir, "Data directory")->required();
+  init->add_option("--passphrase-file", init_opts.passphrase_file,
+                   "File with the new passphrase (else credential, else prompt)");
+  init->add_option("--words", init_opts.words, "Mnemonic length")
+      ->check(CLI::IsMember({12, 15, 18, 21, 24}))
+      ->capture_default_str();
+  init->add_flag("--show-mnemonic", init_opts.show_mnemonic,
+                 "Print the mnemonic (needed when not on a terminal)");
+  init->add_option("--mnemonic-out", init_opts.mnemonic_out,
+                   "Write the mnemonic to this new file (mode 0600) instead");
+  init->add_option("--kdf", init_opts.kdf,
+                   "Argon2id setting: interactive|moderate|sensitive|min")
+      ->capture_default_str();
+  init->footer(
+      "\nExit codes: 0 created, 2 usage or bad passphrase, 5 data dir in use,\n"
+      "8 an identity already exists (never overwritten).");
+
+  nz::restore_options restore_opts;
+  auto* restore = app.add_subcommand("restore", "Restore an identity from its mnemonic");
+  restore->add_option("--data", restore_opts.data_dir, "Data directory")->required();
+  restore->add_option("--passphrase-file", restore_opts.passphrase_file,
+                      "File with the new passphrase (else credential, else prompt)");
+  restore->add_option("--mnemonic-file", restore_opts.mnemonic_file,
+                      "File with the mnemonic (else a prompt)");
+  restore
+      ->add_option("--kdf", restore_opts.kdf,
+                   "Argon2id setting: interactive|moderate|sensitive|min")
+      ->capture_default_str();
+  restore->footer(
+      "\nA mnemonic from the JavaScript NewZoneCore restores the same keys.\n"
+      "Exit codes: 0 restored, 2 usage or invalid mnemonic (the message names\n"
+      "an unknown word or a bad checksum), 8 an identity already exists.");
+
+  nz::passwd_options passwd_opts;
+  auto* passwd = app.add_subcommand("passwd", "Change the identity passphrase");
+  passwd->add_option("--data", passwd_opts.data_dir, "Data directory")->required();
+  passwd->add_option("--passphrase-file", passwd_opts.passphrase_file,
+                     "File with the current passphrase (else credential, else prompt)");
+  passwd->add_option("--new-passphrase-file", passwd_opts.new_passphrase_file,
+                     "File with the new passphrase (else a prompt)");
+  passwd->add_option("--kdf", passwd_opts.kdf,
+                     "New Argon2id setting (default: keep the current one)");
+  passwd->footer(
+      "\nThe old key file stays intact until the new one is durable.\n"
+      "Exit codes: 0 changed, 7 wrong passphrase, 6 no or damaged key file.");
   if (auto code = nz::parse_cli(app, argc, argv)) return *code;
+  if (init->parsed()) return nz::run_init(init_opts);
+  if (restore->parsed()) return nz::run_restore(restore_opts);
+  if (passwd->parsed()) return nz::run_passwd(passwd_opts);
   if (!opts.config_file.empty()) {
     if (auto err = nz::load_node_config(opts.config_file, opts.config)) {
       std::cerr << "nzcore: " << *err << "\n";

@@ -10,6 +10,7 @@
 
 #include "actors/operator/operator_actor.hpp"
 #include "messages/core_errors.hpp"
+#include "messages/identity_api.hpp"
 #include "messages/metrics_api.hpp"
 #include "messages/node_api.hpp"
 #include "runtime/json_writer.hpp"
@@ -32,6 +33,7 @@ const char* help_text =
     "commands:\n"
     "  status                  node state, uptime, pid, version, recovery info\n"
     "  actors                  the supervision tree: state, restarts, last exit reason\n"
+    "  identity                node id, public keys, key file KDF parameters\n"
     "  metrics                 Prometheus text exposition of all metrics\n"
     "  shutdown                graceful shutdown (same as SIGTERM)\n"
     "  chaos crash <actor>     make an actor fail (node must run with --enable-chaos)\n";
@@ -89,6 +91,38 @@ void cmd_status(operator_actor::pointer self, const command_context& ctx, done_f
       [ctx, done](node_info_view& v) { status_reply(ctx, &v, {}, done); },
       [self, ctx, done](caf::error& err) {
         status_reply(ctx, nullptr, self->system().render(err), done);
+      },
+      get_atom::value);
+}
+
+void cmd_identity(operator_actor::pointer self, const command_context& ctx,
+                  done_fn done) {
+  call_service<identity_info>(
+      self, ctx.reg, "identity", ctx.opts->request_timeout,
+      [done](identity_info& id) {
+        json_writer j;
+        j.begin_object()
+            .field("node_id", id.node_id)
+            .field("ed25519_public", id.ed25519_public)
+            .field("x25519_public", id.x25519_public)
+            .key("kdf")
+            .begin_object()
+            .field("algorithm", "argon2id13")
+            .field("preset", id.kdf)
+            .field("opslimit", id.opslimit)
+            .field("memlimit", id.memlimit)
+            .end_object()
+            .end_object();
+        auto text = fmt::format(
+            "node id:         {}\ned25519 public:  {}\nx25519 public:   {}\n"
+            "key file KDF:    argon2id13 ({}), opslimit {}, memlimit {} bytes\n",
+            id.node_id, id.ed25519_public, id.x25519_public, id.kdf, id.opslimit,
+            id.memlimit);
+        done(make_reply(operator_status::ok, std::move(text), j.str()));
+      },
+      [self, done](caf::error& err) {
+        done(make_reply(operator_status::unavailable,
+                        "identity unavailable: " + self->system().render(err)));
       },
       get_atom::value);
 }
@@ -195,7 +229,8 @@ operator_reply make_reply(operator_status status, std::string text, std::string 
 }
 
 std::string command_label(const std::string& command) {
-  for (auto known : {"status", "actors", "metrics", "shutdown", "chaos", "help"})
+  for (auto known :
+       {"status", "actors", "identity", "metrics", "shutdown", "chaos", "help"})
     if (command == known) return command;
   return "unknown";
 }
@@ -229,6 +264,8 @@ void run_command(operator_actor::pointer self, const command_context& ctx,
     cmd_status(self, ctx, std::move(done));
   else if (cmd == "actors")
     cmd_actors(ctx, std::move(done));
+  else if (cmd == "identity")
+    cmd_identity(self, ctx, std::move(done));
   else if (cmd == "metrics")
     cmd_metrics(self, ctx, std::move(done));
   else if (cmd == "shutdown")

@@ -71,6 +71,9 @@ int main(int argc, char** argv) {
       ->callback([&] { command = "status"; });
   app.add_subcommand("actors", "The supervision tree: state, restarts, last exit reason")
       ->callback([&] { command = "actors"; });
+  app.add_subcommand("identity",
+                     "Node id, Ed25519/X25519 public keys (base64), key file KDF")
+      ->callback([&] { command = "identity"; });
   app.add_subcommand("metrics", "Prometheus text exposition of the node's metrics")
       ->callback([&] { command = "metrics"; });
   app.add_subcommand("shutdown", "Graceful shutdown (like SIGTERM)")->callback([&] {

@@ -274,8 +274,30 @@ class Context:
         self._labels[base] = n
         return f"{base}-{n}"
 
+    # identity
+    def passphrase_file(self):
+        """A test passphrase in a 0600 file (created once per test)."""
+        p = self.root / "passphrase"
+        if not p.exists():
+            p.write_text("integration test passphrase\n")
+            p.chmod(0o600)
+        return p
+
+    def init_identity(self, data):
+        """`nzcore init` with the minimum Argon2id cost (fast); returns its stdout."""
+        res = subprocess_run([binary("NZCORE"), "init", "--data", str(data),
+                              "--passphrase-file", str(self.passphrase_file()),
+                              "--kdf", "min", "--show-mnemonic"])
+        self.check(res[0] == 0, "nzcore init creates an identity", fmt_result(res))
+        return res[1]
+
     # processes
     def start_node(self, data, *args):
+        """Starts `nzcore run` on DATA, creating an identity there first if it has
+        none (the passphrase comes from passphrase_file())."""
+        if not (pathlib.Path(data) / "identity.key").exists():
+            self.init_identity(data)
+        args = ["--passphrase-file", str(self.passphrase_file()), *args]
         node = Node(self, data, list(args), self._label("nzcore"))
         self._nodes.append(node)
         return node
