@@ -39,6 +39,10 @@ const char* to_string(storage_errc x) {
       return "limit_exceeded";
     case storage_errc::closed:
       return "closed";
+    case storage_errc::not_found:
+      return "not_found";
+    case storage_errc::no_storage_key:
+      return "no_storage_key";
   }
   return "unknown";
 }

@@ -41,6 +41,10 @@ enum class storage_errc : uint8_t {
   limit_exceeded = 4,
   /// The storage environment is closed (shutdown).
   closed = 5,
+  /// No record under that namespace and key.
+  not_found = 6,
+  /// Sealed storage is not available (no storage key from the identity).
+  no_storage_key = 7,
 };
 
 const char* to_string(core_errc x);

@@ -4,6 +4,7 @@
 
 #include "messages/core_errors.hpp"
 #include "messages/identity_api.hpp"
+#include "messages/kv_api.hpp"
 #include "messages/metrics_api.hpp"
 #include "messages/node_api.hpp"
 #include "messages/operator_api.hpp"
@@ -52,6 +53,8 @@ void register_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<operator_reply>("nz.operator_reply");
   cfg.add_message_type<operator_actor>("nz.operator_actor");
   cfg.add_message_type<identity_info>("nz.identity_info");
+  cfg.add_message_type<kv_listing>("nz.kv_listing");
+  cfg.add_message_type<std::vector<std::vector<uint8_t>>>("nz.bytes_list");
   cfg.add_error_category(core_category, renderer<core_errc>("nz.core."));
   cfg.add_error_category(storage_category, renderer<storage_errc>("nz.storage."));
 }

@@ -28,6 +28,7 @@
 #include <caf/typed_actor.hpp>
 
 #include "messages/atoms.hpp"
+#include "messages/kv_api.hpp"
 
 namespace nz {
 
@@ -76,6 +77,13 @@ using storage_actor = caf::typed_actor<
     caf::replies_to<append_atom, std::string, uint64_t, bytes>::with<uint64_t>,
     caf::replies_to<snapshot_atom, std::string, uint64_t, bytes>::with<uint64_t>,
     caf::replies_to<load_atom, std::string>::with<load_result>,
-    caf::reacts_to<flush_atom>, caf::replies_to<phase_atom, uint8_t>::with<uint8_t>>;
+    caf::reacts_to<flush_atom>, caf::replies_to<phase_atom, uint8_t>::with<uint8_t>,
+    // sealed kv and files (messages/kv_api.hpp): table, namespace, key, ...
+    caf::replies_to<kv_put_atom, uint8_t, std::string, bytes, bytes>::with<bool>,
+    caf::replies_to<kv_get_atom, uint8_t, std::string, bytes>::with<bytes>,
+    caf::replies_to<kv_del_atom, uint8_t, std::string, bytes>::with<bool>,
+    /// prefix, limit (0 = the configured maximum), cursor
+    caf::replies_to<kv_list_atom, uint8_t, std::string, bytes, uint32_t,
+                    bytes>::with<kv_listing>>;
 
 }  // namespace nz

@@ -140,6 +140,9 @@ class journal_store {
 
   /// Closes the environment; afterwards every call fails with closed.
   void close();
+  /// The environment, for other stores that share it (the sealed kv store
+  /// opens its own named databases in it). REQUIRES: is_open().
+  lmdb_env& env() { return env_; }
   bool is_open() const { return env_.is_open(); }
 
  private:

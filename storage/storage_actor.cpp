@@ -14,8 +14,12 @@
 #include <caf/typed_response_promise.hpp>
 
 #include "messages/core_errors.hpp"
+#include "messages/identity_api.hpp"
 #include "messages/metrics_api.hpp"
 #include "storage/journal_store.hpp"
+#include "storage/kv_session.hpp"
+
+#include <sodium.h>
 
 namespace nz {
 
@@ -34,6 +38,11 @@ struct storage_state {
   std::map<std::string, uint64_t> pending_last;
   bool flush_scheduled = false;
   std::function<caf::actor()> find_metrics;
+  /// Sealed kv/files; null without a storage key.
+  std::unique_ptr<storage::kv_session> kv;
+  /// Buffered kv writes and their requesters (group commit, like appends).
+  std::vector<storage::kv_op> kv_pending;
+  std::vector<caf::typed_response_promise<bool>> kv_promises;
   static inline const char* name = "nz.storage";
 };
 
@@ -121,6 +130,97 @@ storage::store_result<storage::commit_info> commit_pending(self_ptr self,
   return res;
 }
 
+/// Applies every buffered kv write in one transaction and answers the
+/// requesters (puts: true; deletes: whether the record existed).
+void commit_kv_pending(self_ptr self) {
+  auto& st = self->state;
+  if (st.kv_pending.empty()) return;
+  std::vector<storage::kv_op> ops;
+  std::vector<caf::typed_response_promise<bool>> promises;
+  ops.swap(st.kv_pending);
+  promises.swap(st.kv_promises);
+  std::vector<storage::kv_op_result> results;
+  auto t0 = std::chrono::steady_clock::now();
+  auto committed = st.kv->apply(ops, results);
+  std::chrono::duration<double> dt = std::chrono::steady_clock::now() - t0;
+  for (size_t i = 0; i < promises.size(); ++i) {
+    if (!committed)
+      promises[i].deliver(to_caf(committed.error()));
+    else if (!results[i].status)
+      promises[i].deliver(to_caf(results[i].status.error()));
+    else
+      promises[i].deliver(results[i].existed || ops[i].kind == storage::kv_op_kind::put
+                          || ops[i].kind == storage::kv_op_kind::file_put);
+  }
+  for (auto& op : ops) storage::wipe(op.value);
+  if (committed) {
+    report(self, add_atom::value, "nzcore_journal_commits_total", {}, 1.0);
+    report(self, observe_atom::value, "nzcore_journal_commit_seconds", {}, dt.count());
+  }
+}
+
+void schedule_flush(self_ptr self) {
+  auto& st = self->state;
+  if (!st.flush_scheduled) {
+    // Goes to the back of the mailbox: requests already queued join this commit.
+    st.flush_scheduled = true;
+    self->send(self, flush_atom::value);
+  }
+}
+
+caf::error no_kv_error() {
+  return make_error(storage_errc::no_storage_key,
+                    "sealed storage is not available (no storage key from the identity)");
+}
+
+caf::result<bool> on_kv_write(self_ptr self, storage::kv_op op) {
+  auto& st = self->state;
+  if (!is_open(self)) return closed_error();
+  if (!st.kv) return no_kv_error();
+  st.kv_pending.push_back(std::move(op));
+  auto rp = self->make_response_promise<bool>();
+  st.kv_promises.push_back(rp);
+  schedule_flush(self);
+  return rp;
+}
+
+caf::result<bytes> on_kv_get(self_ptr self, uint8_t table, const std::string& ns,
+                             const bytes& key) {
+  auto& st = self->state;
+  if (!is_open(self)) return closed_error();
+  if (!st.kv) return no_kv_error();
+  bytes value;
+  auto found = st.kv->get(table == static_cast<uint8_t>(kv_table::files), ns,
+                          storage::as_bytes(key), value);
+  if (!found) return to_caf(found.error());
+  if (!*found)
+    return make_error(
+        storage_errc::not_found,
+        "no record "
+            + storage::describe_record(
+                table == 1 ? storage::record_domain::file : storage::record_domain::kv,
+                ns, storage::as_bytes(key)));
+  return value;
+}
+
+caf::result<kv_listing> on_kv_list(self_ptr self, uint8_t table, const std::string& ns,
+                                   const bytes& prefix, uint32_t limit,
+                                   const bytes& cursor) {
+  auto& st = self->state;
+  if (!is_open(self)) return closed_error();
+  if (!st.kv) return no_kv_error();
+  auto page = st.kv->list(table == static_cast<uint8_t>(kv_table::files), ns,
+                          storage::as_bytes(prefix), limit, storage::as_bytes(cursor));
+  if (!page) return to_caf(page.error());
+  kv_listing out;
+  for (auto& e : page->entries) {
+    out.keys.push_back(std::move(e.key));
+    out.sizes.push_back(e.size);
+  }
+  out.cursor = std::move(page->cursor);
+  return out;
+}
+
 // -- handlers -----------------------------------------------------------------
 
 caf::result<uint64_t> on_append(self_ptr self, std::string& stream, uint64_t seq,
@@ -192,16 +292,49 @@ caf::result<uint8_t> on_phase(self_ptr self, uint8_t phase) {
   if (!is_open(self))
     return closing ? caf::result<uint8_t>{phase} : caf::result<uint8_t>{closed_error()};
   auto res = commit_pending(self, nullptr);
-  if (closing) self->state.store->close();
+  commit_kv_pending(self);
+  if (closing) {
+    self->state.kv.reset();
+    self->state.store->close();
+  }
   if (!res) return to_caf(res.error());
   return phase;
 }
 
+/// Asks the identity for the storage subkey (before anything else is served)
+/// and opens the sealed store with it.
+void open_sealed_store(self_ptr self, const storage_options& opts) {
+  auto id = opts.find_identity ? opts.find_identity() : caf::actor{};
+  if (!id) {
+    self->quit(make_error(storage_errc::no_storage_key, "identity actor not found"));
+    return;
+  }
+  storage::kv_limits limits;
+  limits.max_key = opts.kv_max_key;
+  limits.max_value = opts.kv_max_value;
+  limits.max_file = opts.kv_max_file;
+  self->request(caf::actor_cast<identity_actor>(id), std::chrono::seconds(10),
+                subkey_atom::value, static_cast<uint8_t>(subkey_purpose::storage))
+      .await(
+          [self, limits](bytes& key) {
+            auto session =
+                storage::kv_session::open(self->state.store->env(), key.data(), limits);
+            sodium_memzero(key.data(), key.size());
+            if (!session) {
+              self->quit(to_caf(session.error()));
+              return;
+            }
+            self->state.kv = std::move(*session);
+          },
+          [self](caf::error& err) { self->quit(std::move(err)); });
+}
+
 storage_actor::behavior_type storage_impl(self_ptr self,
                                           std::shared_ptr<journal_store> store,
-                                          std::function<caf::actor()> find_metrics) {
+                                          storage_options opts) {
   self->state.store = std::move(store);
-  self->state.find_metrics = std::move(find_metrics);
+  self->state.find_metrics = opts.find_metrics;
+  if (opts.find_identity) open_sealed_store(self, opts);
   return {
       [self](append_atom, std::string& stream, uint64_t seq, bytes& data) {
         return on_append(self, stream, seq, data);
@@ -212,9 +345,27 @@ storage_actor::behavior_type storage_impl(self_ptr self,
       [self](load_atom, const std::string& stream) { return on_load(self, stream); },
       [self](flush_atom) {
         self->state.flush_scheduled = false;
-        if (is_open(self)) static_cast<void>(commit_pending(self, nullptr));
+        if (is_open(self)) {
+          static_cast<void>(commit_pending(self, nullptr));
+          commit_kv_pending(self);
+        }
       },
       [self](phase_atom, uint8_t phase) { return on_phase(self, phase); },
+      [self](kv_put_atom, uint8_t table, std::string& ns, bytes& key, bytes& value) {
+        return on_kv_write(self, table == 1 ? storage::kv_op::file_put(ns, key, value)
+                                            : storage::kv_op::put(ns, key, value));
+      },
+      [self](kv_get_atom, uint8_t table, const std::string& ns, const bytes& key) {
+        return on_kv_get(self, table, ns, key);
+      },
+      [self](kv_del_atom, uint8_t table, std::string& ns, bytes& key) {
+        return on_kv_write(self, table == 1 ? storage::kv_op::file_del(ns, key)
+                                            : storage::kv_op::del(ns, key));
+      },
+      [self](kv_list_atom, uint8_t table, const std::string& ns, const bytes& prefix,
+             uint32_t limit, const bytes& cursor) {
+        return on_kv_list(self, table, ns, prefix, limit, cursor);
+      },
   };
 }
 
@@ -229,9 +380,8 @@ caf::expected<storage_actor> spawn_storage(caf::actor_system& sys, storage_optio
   if (!store) return to_caf(store.error());
   auto ptr = std::make_shared<journal_store>(std::move(*store));
   if (opts.detached)
-    return sys.spawn<caf::detached>(storage_impl, std::move(ptr),
-                                    std::move(opts.find_metrics));
-  return sys.spawn(storage_impl, std::move(ptr), std::move(opts.find_metrics));
+    return sys.spawn<caf::detached>(storage_impl, std::move(ptr), std::move(opts));
+  return sys.spawn(storage_impl, std::move(ptr), std::move(opts));
 }
 
 }  // namespace nz

@@ -42,6 +42,14 @@ struct storage_options {
   bool detached = true;
   /// Returns the metrics registry (or an invalid handle); called per report.
   std::function<caf::actor()> find_metrics;
+  /// Returns the identity actor; when set, the storage actor asks it for the
+  /// storage subkey at start (before serving) and offers sealed kv/file
+  /// storage (messages/kv_api.hpp). Unset: kv requests fail with no_storage_key.
+  std::function<caf::actor()> find_identity;
+  /// Limits of the sealed store (key, value, file sizes; listing length).
+  size_t kv_max_key = 256;
+  size_t kv_max_value = size_t{100} * 1024;
+  size_t kv_max_file = size_t{1} << 20;
 };
 
 /// Opens the environment, then spawns the actor. An open failure is returned

@@ -79,6 +79,7 @@ supervisor_spec make_node_tree(std::shared_ptr<service_registry> reg,
         so.dir = opts.data_dir + "/db";
         so.map_size = opts.config.lmdb_map_size;
         so.find_metrics = [reg] { return reg->get("metrics"); };
+        so.find_identity = [reg] { return reg->get("identity"); };
         auto hdl = spawn_storage(sys, std::move(so));
         if (!hdl) return hdl.error();
         return caf::actor_cast<caf::actor>(*hdl);

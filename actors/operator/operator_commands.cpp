@@ -8,6 +8,7 @@
 #include <caf/actor_system.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
+#include "actors/operator/kv_commands.hpp"
 #include "actors/operator/operator_actor.hpp"
 #include "messages/core_errors.hpp"
 #include "messages/identity_api.hpp"
@@ -34,6 +35,8 @@ const char* help_text =
     "  status                  node state, uptime, pid, version, recovery info\n"
     "  actors                  the supervision tree: state, restarts, last exit reason\n"
     "  identity                node id, public keys, key file KDF parameters\n"
+    "  kv put|get|del|list     sealed key-value records in namespaces\n"
+    "  file put|get|del|list   sealed files (up to 1 MiB)\n"
     "  metrics                 Prometheus text exposition of all metrics\n"
     "  shutdown                graceful shutdown (same as SIGTERM)\n"
     "  chaos crash <actor>     make an actor fail (node must run with --enable-chaos)\n";
@@ -266,6 +269,8 @@ void run_command(operator_actor::pointer self, const command_context& ctx,
     cmd_actors(ctx, std::move(done));
   else if (cmd == "identity")
     cmd_identity(self, ctx, std::move(done));
+  else if (cmd == "kv" || cmd == "file")
+    run_kv_command(self, ctx, req, cmd == "file", std::move(done));
   else if (cmd == "metrics")
     cmd_metrics(self, ctx, std::move(done));
   else if (cmd == "shutdown")

@@ -91,7 +91,64 @@ int main(int argc, char** argv) {
     command = "chaos";
     args = {"crash", victim};
   });
+  // kv and file: the same four subcommands each.
+  std::string ns, key, value, in_file, out_file, prefix;
+  bool raw_output = false;
+  for (auto table : {"kv", "file"}) {
+    bool files = std::string{table} == "file";
+    auto* t = app.add_subcommand(table, files ? "Sealed files (up to 1 MiB) in namespaces"
+                                              : "Sealed key-value records in namespaces");
+    t->require_subcommand(1);
+    t->fallthrough();
+    auto what = files ? "File name" : "Key";
+    auto* put = t->add_subcommand("put", files ? "Store a file" : "Store a value");
+    put->add_option("namespace", ns, "Namespace ([a-z0-9._-]{1,64})")->required();
+    put->add_option("key", key, what)->required();
+    if (!files) put->add_option("value", value, "The value (or --file)");
+    put->add_option("--file", in_file, "Read the value from this file (binary-safe)")
+        ->check(CLI::ExistingFile);
+    put->callback([&, table, files] {
+      command = table;
+      if (files && in_file.empty())
+        throw CLI::ValidationError("--file", "file put needs --file F");
+      args = {"put", ns, key, value};
+    });
+    auto* get =
+        t->add_subcommand("get", files ? "Print or save a file" : "Print a value");
+    get->add_option("namespace", ns, "Namespace")->required();
+    get->add_option("key", key, what)->required();
+    get->add_option("--out", out_file, "Write the value to this file (mode 0600)");
+    get->callback([&, table] {
+      command = table;
+      raw_output = true;
+      args = {"get", ns, key};
+    });
+    auto* del = t->add_subcommand("del", "Delete");
+    del->add_option("namespace", ns, "Namespace")->required();
+    del->add_option("key", key, what)->required();
+    del->callback([&, table] {
+      command = table;
+      args = {"del", ns, key};
+    });
+    auto* list = t->add_subcommand("list", "List keys and value sizes");
+    list->add_option("namespace", ns, "Namespace")->required();
+    list->add_option("--prefix", prefix, "Only keys starting with this");
+    list->callback([&, table] {
+      command = table;
+      args = {"list", ns};
+      if (!prefix.empty()) args.push_back(prefix);
+    });
+    for (auto* sub : {put, get, del, list}) sub->fallthrough();
+  }
   if (auto code = nz::parse_cli(app, argc, argv)) return *code;
+  if (!in_file.empty() && !args.empty() && args[0] == "put") {
+    auto content = nz::read_small_file(in_file, 2 << 20);
+    if (!content) {
+      std::cerr << "nzctl: cannot read " << in_file << "\n";
+      return 1;
+    }
+    args[3] = std::move(*content);
+  }
   if (data_dir.empty() && (port < 0 || token_file.empty())) {
     std::cerr << "nzctl: give --data DIR (or both --port and --token-file)\n";
     return exit_usage;
@@ -144,7 +201,16 @@ int main(int argc, char** argv) {
             [&](nz::operator_reply& rep) {
               status = rep.status;
               auto& out = rep.status == 0 ? std::cout : std::cerr;
-              if (json)
+              if (rep.status == 0 && raw_output && !json) {
+                if (out_file.empty()) {
+                  std::cout.write(rep.text.data(),
+                                  static_cast<std::streamsize>(rep.text.size()));
+                  std::cout.flush();
+                } else if (auto err = nz::write_file_atomic(out_file, rep.text, 0600)) {
+                  std::cerr << "nzctl: " << *err << "\n";
+                  status = 1;
+                }
+              } else if (json)
                 out << rep.json << "\n";
               else if (!rep.text.empty())
                 out << rep.text << (rep.text.back() == '\n' ? "" : "\n");

@@ -1,0 +1,42 @@
+// Sealed key-value and file storage, served by the storage actor (the sole
+// owner of the node's LMDB environment; see docs/adr/0004-sealing-in-storage.md).
+// Every value is sealed with XChaCha20-Poly1305 under the storage subkey, the
+// AAD binding namespace and key (docs/sealed-storage.md).
+//
+// `table` selects kv (0) or files (1). Puts and deletes are acknowledged only
+// once durable; concurrent writers share one commit (group commit).
+// Errors: storage_errc::limit_exceeded (names the limit and the size, or a bad
+// namespace), not_found, corrupt_record (names the record), no_storage_key.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <caf/meta/type_name.hpp>
+
+#include "messages/atoms.hpp"
+
+namespace nz {
+
+using kv_put_atom = caf::atom_constant<caf::atom("kvput")>;
+using kv_get_atom = caf::atom_constant<caf::atom("kvget")>;
+using kv_del_atom = caf::atom_constant<caf::atom("kvdel")>;
+using kv_list_atom = caf::atom_constant<caf::atom("kvlist")>;
+
+enum class kv_table : uint8_t { kv = 0, files = 1 };
+
+/// One page of a listing: keys in order, their value sizes, and the cursor to
+/// pass for the next page (empty when done).
+struct kv_listing {
+  std::vector<std::vector<uint8_t>> keys;
+  std::vector<uint64_t> sizes;
+  std::vector<uint8_t> cursor;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, kv_listing& x) {
+  return f(caf::meta::type_name("nz.kv_listing"), x.keys, x.sizes, x.cursor);
+}
+
+}  // namespace nz

@@ -1,0 +1,48 @@
+// The storage actor's sealed kv/file store: the storage subkey in guarded memory
+// (sodium_malloc; no access except while a record is sealed or opened) plus the
+// kv_store over the node's one LMDB environment. No CAF.
+//
+// Thread rules: used by the storage actor only.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "storage/sealed/kv_store.hpp"
+
+namespace nz::storage {
+
+class kv_session {
+ public:
+  /// Copies the 32-byte key into guarded memory (the caller wipes its copy).
+  static store_result<std::unique_ptr<kv_session>> open(lmdb_env& env,
+                                                        const uint8_t* key32,
+                                                        const kv_limits& limits);
+  ~kv_session();
+  kv_session(const kv_session&) = delete;
+  kv_session& operator=(const kv_session&) = delete;
+
+  store_result<bool> get(bool files, std::string_view ns, byte_view key,
+                         std::vector<uint8_t>& out);
+  store_result<kv_page> list(bool files, std::string_view ns, byte_view prefix,
+                             size_t limit, byte_view cursor);
+  /// Group commit of independent puts/deletes (see kv_store::apply).
+  store_status apply(const std::vector<kv_op>& ops, std::vector<kv_op_result>& per_op);
+
+ private:
+  kv_session() = default;
+
+  /// Read access to the key for the lifetime of the guard.
+  struct key_guard {
+    explicit key_guard(uint8_t* k);
+    ~key_guard();
+    uint8_t* key;
+  };
+
+  uint8_t* key_ = nullptr;
+  std::unique_ptr<kv_store> store_;
+};
+
+}  // namespace nz::storage
