@@ -12,6 +12,7 @@
 #include <sodium.h>
 #include <unistd.h>
 
+#include "actors/node/doctor_cli.hpp"
 #include "actors/node/exit_codes.hpp"
 #include "actors/node/identity_cli.hpp"
 #include "actors/node/node_runner.hpp"
@@ -109,10 +110,21 @@ int main(int argc, char** argv) {
   passwd->footer(
       "\nThe old key file stays intact until the new one is durable.\n"
       "Exit codes: 0 changed, 7 wrong passphrase, 6 no or damaged key file.");
+  nz::doctor_options doctor_opts;
+  auto* doctor = app.add_subcommand("doctor", "Check a stopped node's data directory");
+  doctor->add_option("--data", doctor_opts.data_dir, "Data directory")->required();
+  doctor->add_option("--passphrase-file", doctor_opts.passphrase_file,
+                     "File with the passphrase (else credential, else prompt)");
+  doctor->footer(
+      "\nChecks the key file, replays every journal, opens every sealed record.\n"
+      "Changes nothing. Exit codes: 0 healthy, 9 problems found (each named),\n"
+      "5 node running, 6 no or damaged key file, 7 wrong passphrase.");
+
   if (auto code = nz::parse_cli(app, argc, argv)) return *code;
   if (init->parsed()) return nz::run_init(init_opts);
   if (restore->parsed()) return nz::run_restore(restore_opts);
   if (passwd->parsed()) return nz::run_passwd(passwd_opts);
+  if (doctor->parsed()) return nz::run_doctor(doctor_opts);
   if (!opts.config_file.empty()) {
     if (auto err = nz::load_node_config(opts.config_file, opts.config)) {
       std::cerr << "nzcore: " << *err << "\n";
