@@ -44,7 +44,7 @@ crypto::crypto_status obtain_passphrase(crypto::secret_string& out,
   std::string note;
   if (!file.empty()) {
     auto st = crypto::read_passphrase_file(out, note, file);
-    if (st && !note.empty()) std::cerr << "nzcore: warning: " << note << "\n";
+    if (st && !note.empty()) std::cerr << "nzcore: " << note << "\n";
     return st;
   }
   auto st = crypto::read_systemd_credential(out, note);
