@@ -79,6 +79,9 @@ std::map<std::string, setter> setters(node_config& c) {
       {"auth-global-budget", int_setter(c.auth_global_budget, 1'000'000)},
       {"auth-global-window", duration_setter(c.auth_global_window)},
       {"lmdb-map-size", int_setter(c.lmdb_map_size, uint64_t{1} << 40)},
+      {"kv-max-key", int_setter(c.kv_max_key, 446)},
+      {"kv-max-value", int_setter(c.kv_max_value, uint64_t{64} << 20)},
+      {"kv-max-file", int_setter(c.kv_max_file, uint64_t{256} << 20)},
       {"request-timeout", duration_setter(c.request_timeout)},
   };
 }
@@ -132,6 +135,8 @@ std::optional<std::string> validate_node_config(const node_config& c) {
     return std::string{"nzcore.shutdown-timeout must be at least 100ms"};
   if (c.lmdb_map_size < (uint64_t{1} << 20))
     return std::string{"nzcore.lmdb-map-size must be at least 1 MiB"};
+  if (c.kv_max_key == 0 || c.kv_max_value == 0 || c.kv_max_file == 0)
+    return std::string{"nzcore.kv-max-key, kv-max-value and kv-max-file must be positive"};
   if (c.request_timeout.count() <= 0)
     return std::string{"nzcore.request-timeout must be positive"};
   return std::nullopt;
@@ -154,6 +159,9 @@ std::string dump_node_config(const node_config& c) {
   out += fmt::format("auth-global-budget={}\n", c.auth_global_budget);
   out += fmt::format("auth-global-window={}\n", fmt_ms(c.auth_global_window));
   out += fmt::format("lmdb-map-size={}\n", c.lmdb_map_size);
+  out += fmt::format("kv-max-key={}\n", c.kv_max_key);
+  out += fmt::format("kv-max-value={}\n", c.kv_max_value);
+  out += fmt::format("kv-max-file={}\n", c.kv_max_file);
   out += fmt::format("request-timeout={}\n", fmt_ms(c.request_timeout));
   return out;
 }

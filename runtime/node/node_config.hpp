@@ -28,6 +28,9 @@ struct node_config {
   uint64_t auth_global_budget = 20;
   ms auth_global_window{60000};
   uint64_t lmdb_map_size = uint64_t{1} << 30;
+  uint64_t kv_max_key = 256;
+  uint64_t kv_max_value = 100 * 1024;
+  uint64_t kv_max_file = uint64_t{1} << 20;
   ms request_timeout{5000};
 };
 

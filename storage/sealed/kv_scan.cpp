@@ -18,19 +18,19 @@ store_result<kv_page> kv_store::list_in(table t, std::string_view ns, byte_view 
   if (limit > limits_.max_list) {
     return make_store_error(store_errc::limit_exceeded,
                             fmt::format("list of {} entries exceeds the {}-entry limit "
-                                        "(kv.max-list)",
+                                        "(nzcore.kv-max-list)",
                                         limit, limits_.max_list));
   }
   if (prefix.size > limits_.max_key) {
     return make_store_error(store_errc::limit_exceeded,
                             fmt::format("prefix of {} bytes exceeds the {}-byte limit "
-                                        "(kv.max-key)",
+                                        "(nzcore.kv-max-key)",
                                         prefix.size, limits_.max_key));
   }
   if (cursor.size > limits_.max_key) {
     return make_store_error(store_errc::limit_exceeded,
                             fmt::format("cursor of {} bytes exceeds the {}-byte limit "
-                                        "(kv.max-key)",
+                                        "(nzcore.kv-max-key)",
                                         cursor.size, limits_.max_key));
   }
   auto base = make_kv_key(ns, prefix);

@@ -57,13 +57,13 @@ store_result<kv_store> kv_store::open(lmdb_env& env, const uint8_t* storage_key,
   }
   if (limits.max_key == 0 || limits.max_list == 0) {
     return make_store_error(store_errc::invalid_argument,
-                            "kv.max-key and kv.max-list must be at least 1");
+                            "nzcore.kv-max-key and nzcore.kv-max-list must be at least 1");
   }
   auto lmdb_max = static_cast<size_t>(mdb_env_get_maxkeysize(env.handle()));
   if (max_namespace_size + 1 + limits.max_key > lmdb_max) {
     return make_store_error(
         store_errc::invalid_argument,
-        fmt::format("kv.max-key of {} bytes does not fit LMDB's {}-byte keys with a "
+        fmt::format("nzcore.kv-max-key of {} bytes does not fit LMDB's {}-byte keys with a "
                     "{}-byte namespace and separator (at most {})",
                     limits.max_key, lmdb_max, max_namespace_size + 1,
                     lmdb_max - max_namespace_size - 1));
@@ -109,7 +109,7 @@ store_status kv_store::check_key(record_domain domain, byte_view key) const {
         fmt::format("empty {} (want 1 to {} bytes)", what, limits_.max_key));
   }
   if (key.size > limits_.max_key) {
-    return limit_error(what, key.size, limits_.max_key, "kv.max-key");
+    return limit_error(what, key.size, limits_.max_key, "nzcore.kv-max-key");
   }
   return {};
 }
@@ -117,10 +117,10 @@ store_status kv_store::check_key(record_domain domain, byte_view key) const {
 store_status kv_store::check_value(record_domain domain, byte_view value) const {
   if (domain == record_domain::file) {
     if (value.size > limits_.max_file) {
-      return limit_error("file", value.size, limits_.max_file, "kv.max-file");
+      return limit_error("file", value.size, limits_.max_file, "nzcore.kv-max-file");
     }
   } else if (value.size > limits_.max_value) {
-    return limit_error("value", value.size, limits_.max_value, "kv.max-value");
+    return limit_error("value", value.size, limits_.max_value, "nzcore.kv-max-value");
   }
   return {};
 }

@@ -133,7 +133,7 @@ class Proc:
     """A child process in its own process group; stdout/stderr go to files unless
     `pipe_stdout`."""
 
-    def __init__(self, ctx, argv, label, pipe_stdout=False, cwd=None):
+    def __init__(self, ctx, argv, label, pipe_stdout=False, cwd=None, env=None):
         self.ctx = ctx
         self.argv = [str(a) for a in argv]
         self.label = label
@@ -148,6 +148,7 @@ class Proc:
             stdout=subprocess.PIPE if pipe_stdout else self._out,
             stderr=self._err,
             cwd=cwd,
+            env=_merged_env(env),
             start_new_session=True,
             preexec_fn=_child_setup(os.getpid()),
         )
@@ -203,9 +204,10 @@ class Proc:
 class Node(Proc):
     """An `nzcore run` process."""
 
-    def __init__(self, ctx, data, args, label):
+    def __init__(self, ctx, data, args, label, env=None):
         self.data = pathlib.Path(data)
-        super().__init__(ctx, [binary("NZCORE"), "run", "--data", self.data, *args], label)
+        super().__init__(ctx, [binary("NZCORE"), "run", "--data", self.data, *args], label,
+                         env=env)
 
     def stop(self, timeout=EXIT_TIMEOUT):
         """SIGTERM and wait; exit status, or None when it did not exit in time (then it
@@ -291,7 +293,26 @@ class Context:
         self.check(res[0] == 0, "nzcore init creates an identity", fmt_result(res))
         return res[1]
 
+    def init_identity_to_file(self, data, mnemonic_out, passphrase_file=None):
+        """`nzcore init --kdf min --mnemonic-out FILE` (the mnemonic is not printed);
+        fatal check that it exits 0; returns (stdout, mnemonic words)."""
+        pf = passphrase_file or self.passphrase_file()
+        res = subprocess_run([binary("NZCORE"), "init", "--data", str(data),
+                              "--passphrase-file", str(pf), "--kdf", "min",
+                              "--mnemonic-out", str(mnemonic_out)])
+        self.check(res[0] == 0, "nzcore init --mnemonic-out creates an identity",
+                   fmt_result(res))
+        return res[1], pathlib.Path(mnemonic_out).read_text().split()
+
     # processes
+    def start_node_raw(self, data, *args, env=None):
+        """Starts `nzcore run --data DATA ARGS...` exactly as given: no identity is
+        created and no --passphrase-file added. `env`: extra environment variables
+        (a value of None removes the variable)."""
+        node = Node(self, data, list(args), self._label("nzcore"), env=env)
+        self._nodes.append(node)
+        return node
+
     def start_node(self, data, *args):
         """Starts `nzcore run` on DATA, creating an identity there first if it has
         none (the passphrase comes from passphrase_file())."""
@@ -339,11 +360,26 @@ def run_nzctl(data, *cmd, port=None, token_file=None, client=None, json_out=Fals
     return subprocess_run(argv, timeout)
 
 
-def subprocess_run(argv, timeout=60):
-    """Runs a short-lived tool; returns (rc, stdout, stderr); rc -999 on timeout."""
+def _merged_env(extra):
+    """None, or os.environ updated with `extra` (a value of None removes the variable)."""
+    if extra is None:
+        return None
+    env = dict(os.environ)
+    for k, v in extra.items():
+        if v is None:
+            env.pop(k, None)
+        else:
+            env[k] = str(v)
+    return env
+
+
+def subprocess_run(argv, timeout=60, env=None):
+    """Runs a short-lived tool; returns (rc, stdout, stderr); rc -999 on timeout.
+    `env`: extra environment variables (see _merged_env)."""
     argv = [str(a) for a in argv]
     p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, start_new_session=True,
+                         env=_merged_env(env),
                          preexec_fn=_child_setup(os.getpid()))
     try:
         out, err = p.communicate(timeout=timeout)

@@ -149,11 +149,11 @@ TEST_CASE("every limit exceeded is an error naming the limit and the size"
   auto s = fx.store();
   std::vector<uint8_t> out;
   check_limit(s.put("app", view("k"), view(std::vector<uint8_t>(200000))),
-              "value of 200000 bytes exceeds the 102400-byte limit (kv.max-value)");
+              "value of 200000 bytes exceeds the 102400-byte limit (nzcore.kv-max-value)");
   CHECK(s.put("app", view("k"), view(std::vector<uint8_t>(102400))));
   std::string long_key(257, 'k');
   check_limit(s.put("app", view(long_key), view("v")),
-              "key of 257 bytes exceeds the 256-byte limit (kv.max-key)");
+              "key of 257 bytes exceeds the 256-byte limit (nzcore.kv-max-key)");
   CHECK(s.put("app", view(std::string(256, 'k')), view("v")));
   auto g = s.get("app", view(long_key), out);
   REQUIRE_FALSE(g);
@@ -162,21 +162,21 @@ TEST_CASE("every limit exceeded is an error naming the limit and the size"
   REQUIRE_FALSE(d);
   CHECK(d.error().code == store_errc::limit_exceeded);
   check_limit(s.file_put("app", view("f"), view(std::vector<uint8_t>((1 << 20) + 1))),
-              "file of 1048577 bytes exceeds the 1048576-byte limit (kv.max-file)");
+              "file of 1048577 bytes exceeds the 1048576-byte limit (nzcore.kv-max-file)");
   check_limit(s.file_put("app", view(long_key), view("x")),
-              "file name of 257 bytes exceeds the 256-byte limit (kv.max-key)");
+              "file name of 257 bytes exceeds the 256-byte limit (nzcore.kv-max-key)");
   auto l = s.list("app", byte_view{}, 1001, byte_view{});
   REQUIRE_FALSE(l);
   CHECK(l.error().message
-        == "list of 1001 entries exceeds the 1000-entry limit (kv.max-list)");
+        == "list of 1001 entries exceeds the 1000-entry limit (nzcore.kv-max-list)");
   l = s.list("app", view(long_key), 10, byte_view{});
   REQUIRE_FALSE(l);
   CHECK(l.error().message
-        == "prefix of 257 bytes exceeds the 256-byte limit (kv.max-key)");
+        == "prefix of 257 bytes exceeds the 256-byte limit (nzcore.kv-max-key)");
   l = s.list("app", byte_view{}, 10, view(long_key));
   REQUIRE_FALSE(l);
   CHECK(l.error().message
-        == "cursor of 257 bytes exceeds the 256-byte limit (kv.max-key)");
+        == "cursor of 257 bytes exceeds the 256-byte limit (nzcore.kv-max-key)");
   auto empty = s.put("app", byte_view{}, view("v"));
   REQUIRE_FALSE(empty);
   CHECK(empty.error().code == store_errc::invalid_argument);
@@ -190,11 +190,11 @@ TEST_CASE("every limit exceeded is an error naming the limit and the size"
   small.max_list = 3;
   auto t = fx.store(small);
   check_limit(t.put("app", view("k"), view(std::string(11, 'v'))),
-              "value of 11 bytes exceeds the 10-byte limit (kv.max-value)");
+              "value of 11 bytes exceeds the 10-byte limit (nzcore.kv-max-value)");
   check_limit(t.put("app", view("123456789"), view("v")),
-              "key of 9 bytes exceeds the 8-byte limit (kv.max-key)");
+              "key of 9 bytes exceeds the 8-byte limit (nzcore.kv-max-key)");
   check_limit(t.file_put("app", view("f"), view(std::string(21, 'v'))),
-              "file of 21 bytes exceeds the 20-byte limit (kv.max-file)");
+              "file of 21 bytes exceeds the 20-byte limit (nzcore.kv-max-file)");
   CHECK_FALSE(t.list("app", byte_view{}, 4, byte_view{}));
   // Nothing above was written.
   auto page = s.list("app", byte_view{}, 0, byte_view{});
@@ -271,7 +271,7 @@ TEST_CASE("list pages through 2,500 keys with cursors, in order, with sizes") {
   REQUIRE(exact);
   CHECK(exact->entries.size() == 10);
   CHECK(exact->cursor.empty());
-  // Limit 0 means kv.max-list.
+  // Limit 0 means nzcore.kv-max-list.
   auto dflt = s.list("many", byte_view{}, 0, byte_view{});
   REQUIRE(dflt);
   CHECK(dflt->entries.size() == 1000);
@@ -435,7 +435,7 @@ TEST_CASE("open rejects limits that do not fit LMDB keys, and a closed environme
   auto st = kv_store::open(fx.env, fx.key.data(), lim);
   REQUIRE_FALSE(st);
   CHECK(st.error().code == store_errc::invalid_argument);
-  CHECK(contains(st.error().message, "kv.max-key of 1000 bytes"));
+  CHECK(contains(st.error().message, "nzcore.kv-max-key of 1000 bytes"));
   lim.max_key = 0;
   CHECK_FALSE(kv_store::open(fx.env, fx.key.data(), lim));
   lim = kv_limits{};

@@ -1,0 +1,534 @@
+// Sealed kv throughput and latency: gets and durable puts through the storage
+// actor (real, detached; XChaCha20-Poly1305 under the storage subkey that it asks
+// the identity actor for; group commit) beside raw LMDB doing the same work in the
+// same run, without sealing. Every repetition uses fresh environments under
+// $TMPDIR (or /tmp); make sure that is a real disk.
+//
+//   nz_bench_sealed [puts_100=20000] [puts_4k=5000] [gets=100000] [latency_samples=500]
+//
+// Per value size (100 B and 4 KiB; 32-byte random keys), 3 repetitions of:
+//   sealed_put    8 writer actors x 32 kv_put in flight until `puts` are acked
+//   sealed_get    8 reader actors x 64 kv_get in flight over the keys written,
+//                 `gets` in total (every value is checked)
+//   sealed_lat    sequential single kv_puts (one in flight), per-put latency
+//   raw_put       the same number of puts, synced batches of 1,000 per txn
+//   raw_get       `gets` random gets in ONE read txn
+//   raw_lat       one put per synced txn, per-commit latency
+// Goals (ratios taken within each repetition, then the median over the 3):
+//   sealed_get / raw_get >= 0.4, sealed_put / raw_put >= 0.5,
+//   sealed_lat p50 / raw_lat p50 <= 2.
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <lmdb.h>
+#include <sodium.h>
+#include <sys/stat.h>
+
+#include <caf/actor_cast.hpp>
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/after.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/exit_reason.hpp>
+#include <caf/scoped_actor.hpp>
+#include <caf/system_messages.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+#include "actors/identity/identity_actor.hpp"
+#include "messages/core_errors.hpp"
+#include "messages/kv_api.hpp"
+#include "messages/register_types.hpp"
+#include "messages/storage_api.hpp"
+#include "runtime/log/log.hpp"
+#include "runtime/supervision/service_registry.hpp"
+#include "storage/storage_actor.hpp"
+#include "support/temp_dir.hpp"
+
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+using nz::bytes;
+using key_list = std::vector<bytes>;
+
+constexpr int repeats = 3;
+constexpr int writers = 8;
+constexpr uint64_t write_window = 32;
+constexpr int readers = 8;
+constexpr uint64_t read_window = 64;
+constexpr size_t key_size = 32;
+constexpr uint64_t raw_batch = 1000;
+constexpr size_t map_size = size_t{1} << 30;
+constexpr auto request_timeout = std::chrono::seconds(30);
+const std::string kv_ns = "bench";
+
+[[noreturn]] void die(const std::string& what) {
+  std::fprintf(stderr, "nz_bench_sealed: %s\n", what.c_str());
+  std::exit(1);
+}
+
+double seconds_since(clock_type::time_point t0) {
+  return std::chrono::duration<double>(clock_type::now() - t0).count();
+}
+
+double us_since(clock_type::time_point t0) {
+  return std::chrono::duration<double, std::micro>(clock_type::now() - t0).count();
+}
+
+double median(std::vector<double> xs) {
+  std::sort(xs.begin(), xs.end());
+  return xs[xs.size() / 2];
+}
+
+double percentile(std::vector<double> xs, double q) {
+  std::sort(xs.begin(), xs.end());
+  auto i = static_cast<size_t>(q * static_cast<double>(xs.size() - 1) + 0.5);
+  return xs[std::min(i, xs.size() - 1)];
+}
+
+uint64_t splitmix64(uint64_t& s) {
+  uint64_t z = (s += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+bytes random_bytes(size_t n) {
+  bytes out(n);
+  randombytes_buf(out.data(), out.size());
+  return out;
+}
+
+std::shared_ptr<const key_list> random_keys(size_t n) {
+  auto keys = std::make_shared<key_list>();
+  keys->reserve(n);
+  for (size_t i = 0; i < n; ++i) keys->push_back(random_bytes(key_size));
+  return keys;
+}
+
+// -- actors driving the storage actor --------------------------------------------
+
+/// Keeps `window` kv_puts of keys[begin, end) in flight until all are
+/// acknowledged, then sends the number of acks to `done` and quits. On an error
+/// it reports the acks so far (the caller then sees a short count).
+caf::behavior put_writer(caf::event_based_actor* self, nz::storage_actor st,
+                         std::shared_ptr<const key_list> keys, size_t begin, size_t end,
+                         std::shared_ptr<const bytes> value, caf::actor done) {
+  auto next = std::make_shared<size_t>(begin);
+  auto acked = std::make_shared<uint64_t>(0);
+  auto total = static_cast<uint64_t>(end - begin);
+  auto send_one = std::make_shared<std::function<void()>>();
+  *send_one = [=] {
+    if (*next == end) return;
+    const auto& key = (*keys)[(*next)++];
+    self->request(st, request_timeout, nz::kv_put_atom::value, uint8_t{0}, kv_ns, key,
+                  *value)
+        .then(
+            [=](bool) {
+              if (++*acked == total) {
+                self->send(done, *acked);
+                *send_one = nullptr;  // break the self-reference
+                self->quit();
+                return;
+              }
+              (*send_one)();
+            },
+            [=](caf::error& err) {
+              std::fprintf(stderr, "kv_put failed: %s\n",
+                           self->system().render(err).c_str());
+              self->send(done, *acked);
+              *send_one = nullptr;
+              self->quit();
+            });
+  };
+  for (uint64_t i = 0; i < write_window; ++i) (*send_one)();
+  return {[](caf::unit_t) {}};
+}
+
+/// Keeps `read_window` kv_gets of random keys in flight until `count` replies
+/// have arrived, checks every value against `value`, then sends the number of
+/// good replies to `done` and quits.
+caf::behavior get_reader(caf::event_based_actor* self, nz::storage_actor st,
+                         std::shared_ptr<const key_list> keys, uint64_t count,
+                         uint64_t seed, std::shared_ptr<const bytes> value,
+                         caf::actor done) {
+  auto sent = std::make_shared<uint64_t>(0);
+  auto good = std::make_shared<uint64_t>(0);
+  auto rng = std::make_shared<uint64_t>(seed);
+  auto send_one = std::make_shared<std::function<void()>>();
+  *send_one = [=] {
+    if (*sent == count) return;
+    ++*sent;
+    const auto& key = (*keys)[splitmix64(*rng) % keys->size()];
+    self->request(st, request_timeout, nz::kv_get_atom::value, uint8_t{0}, kv_ns, key)
+        .then(
+            [=](bytes& got) {
+              if (got != *value) {
+                std::fprintf(stderr, "kv_get returned a wrong value (%zu bytes)\n",
+                             got.size());
+                self->send(done, *good);
+                *send_one = nullptr;
+                self->quit();
+                return;
+              }
+              if (++*good == count) {
+                self->send(done, *good);
+                *send_one = nullptr;
+                self->quit();
+                return;
+              }
+              (*send_one)();
+            },
+            [=](caf::error& err) {
+              std::fprintf(stderr, "kv_get failed: %s\n",
+                           self->system().render(err).c_str());
+              self->send(done, *good);
+              *send_one = nullptr;
+              self->quit();
+            });
+  };
+  for (uint64_t i = 0; i < read_window; ++i) (*send_one)();
+  return {[](caf::unit_t) {}};
+}
+
+/// One kv_put at a time over `keys`; appends each round trip (µs) to `out`, then
+/// sends the number of samples to `done` and quits.
+caf::behavior latency_driver(caf::event_based_actor* self, nz::storage_actor st,
+                             std::shared_ptr<const key_list> keys,
+                             std::shared_ptr<const bytes> value,
+                             std::shared_ptr<std::vector<double>> out, caf::actor done) {
+  auto next = std::make_shared<size_t>(0);
+  auto send_one = std::make_shared<std::function<void()>>();
+  *send_one = [=] {
+    const auto& key = (*keys)[(*next)++];
+    auto t0 = clock_type::now();
+    self->request(st, request_timeout, nz::kv_put_atom::value, uint8_t{0}, kv_ns, key,
+                  *value)
+        .then(
+            [=](bool) {
+              out->push_back(us_since(t0));
+              if (*next == keys->size()) {
+                self->send(done, static_cast<uint64_t>(out->size()));
+                *send_one = nullptr;
+                self->quit();
+                return;
+              }
+              (*send_one)();
+            },
+            [=](caf::error& err) {
+              std::fprintf(stderr, "kv_put failed: %s\n",
+                           self->system().render(err).c_str());
+              self->send(done, static_cast<uint64_t>(out->size()));
+              *send_one = nullptr;
+              self->quit();
+            });
+  };
+  if (!keys->empty()) (*send_one)();
+  return {[](caf::unit_t) {}};
+}
+
+/// Waits for one uint64_t from each of `n` actors; returns their sum.
+uint64_t collect(caf::scoped_actor& self, int n, const char* what) {
+  uint64_t sum = 0;
+  for (int i = 0; i < n; ++i) {
+    bool got = false;
+    self->receive(
+        [&](uint64_t x) {
+          sum += x;
+          got = true;
+        },
+        caf::after(std::chrono::seconds(60)) >> [] {});
+    if (!got) die(std::string{what} + ": no result within 60 s");
+  }
+  return sum;
+}
+
+void stop_and_wait(caf::scoped_actor& self, const caf::actor& hdl) {
+  self->monitor(hdl);
+  self->send_exit(hdl, caf::exit_reason::user_shutdown);
+  bool down = false;
+  self->receive([&](caf::down_msg&) { down = true; },
+                caf::after(std::chrono::seconds(30)) >> [] {});
+  if (!down) die("an actor did not stop within 30 s");
+}
+
+/// The storage actor serves sealed requests once it has the subkey: a kv_get of a
+/// missing key must come back as not_found.
+void wait_serving(caf::actor_system& sys, caf::scoped_actor& self,
+                  const nz::storage_actor& st) {
+  bool ok = false;
+  self->request(st, request_timeout, nz::kv_get_atom::value, uint8_t{0}, kv_ns,
+                bytes(key_size, 0))
+      .receive([](bytes&) { die("probe key unexpectedly present"); },
+               [&](caf::error& err) {
+                 if (err.category() == nz::storage_category
+                     && err.code() == static_cast<uint8_t>(nz::storage_errc::not_found))
+                   ok = true;
+                 else
+                   die("storage actor is not serving: " + sys.render(err));
+               });
+  if (!ok) die("storage actor is not serving");
+}
+
+// -- one repetition -------------------------------------------------------------
+
+struct measurement {
+  double put_rate = 0;  ///< acknowledged durable puts per second
+  double get_rate = 0;  ///< verified gets per second
+  double lat_p50 = 0;   ///< single durable put, µs
+  double lat_p99 = 0;
+};
+
+measurement run_sealed(caf::actor_system& sys, std::shared_ptr<nz::service_registry> reg,
+                       size_t value_size, uint64_t puts, uint64_t gets,
+                       size_t lat_samples, int run) {
+  nz::test::temp_dir tmp{"nz-bench-sealed"};
+  nz::storage_options so;
+  so.dir = tmp.str() + "/db";
+  so.map_size = map_size;
+  so.find_identity = [reg] { return reg->get("identity"); };
+  auto st = nz::spawn_storage(sys, so);
+  if (!st) die("spawn_storage: " + sys.render(st.error()));
+  caf::scoped_actor self{sys};
+  wait_serving(sys, self, *st);
+
+  auto value = std::make_shared<const bytes>(random_bytes(value_size));
+  auto keys = random_keys(puts);
+  measurement m;
+
+  // Durable puts: writers x window in flight, group commit.
+  auto t0 = clock_type::now();
+  for (int w = 0; w < writers; ++w) {
+    size_t begin = puts * static_cast<size_t>(w) / writers;
+    size_t end = puts * static_cast<size_t>(w + 1) / writers;
+    sys.spawn(put_writer, *st, keys, begin, end, value, caf::actor{self});
+  }
+  uint64_t acked = collect(self, writers, "sealed puts");
+  double secs = seconds_since(t0);
+  if (acked != puts)
+    die("sealed puts: " + std::to_string(acked) + " of " + std::to_string(puts)
+        + " acknowledged");
+  m.put_rate = static_cast<double>(acked) / secs;
+  std::printf(
+      "sealed_put value=%-4zu run=%d writers=%d in_flight=%llu puts=%llu "
+      "seconds=%.3f rate=%.0f/s\n",
+      value_size, run, writers, static_cast<unsigned long long>(write_window),
+      static_cast<unsigned long long>(acked), secs, m.put_rate);
+
+  // Pipelined gets over the keys written.
+  t0 = clock_type::now();
+  for (int r = 0; r < readers; ++r) {
+    uint64_t n = gets * static_cast<uint64_t>(r + 1) / readers
+                 - gets * static_cast<uint64_t>(r) / readers;
+    sys.spawn(get_reader, *st, keys, n, static_cast<uint64_t>(run * 1000 + r), value,
+              caf::actor{self});
+  }
+  uint64_t good = collect(self, readers, "sealed gets");
+  secs = seconds_since(t0);
+  if (good != gets)
+    die("sealed gets: " + std::to_string(good) + " of " + std::to_string(gets)
+        + " verified");
+  m.get_rate = static_cast<double>(good) / secs;
+  std::printf(
+      "sealed_get value=%-4zu run=%d readers=%d in_flight=%llu gets=%llu "
+      "seconds=%.3f rate=%.0f/s (all values verified)\n",
+      value_size, run, readers, static_cast<unsigned long long>(read_window),
+      static_cast<unsigned long long>(good), secs, m.get_rate);
+
+  // Sequential single durable puts.
+  auto lat = std::make_shared<std::vector<double>>();
+  lat->reserve(lat_samples);
+  sys.spawn(latency_driver, *st, random_keys(lat_samples), value, lat, caf::actor{self});
+  uint64_t n = collect(self, 1, "sealed single puts");
+  if (n != lat_samples) die("sealed single puts: " + std::to_string(n) + " samples");
+  m.lat_p50 = percentile(*lat, 0.5);
+  m.lat_p99 = percentile(*lat, 0.99);
+  std::printf("sealed_lat value=%-4zu run=%d samples=%zu p50=%.1f p99=%.1f us\n",
+              value_size, run, lat->size(), m.lat_p50, m.lat_p99);
+
+  self->request(*st, request_timeout, nz::phase_atom::value,
+                static_cast<uint8_t>(nz::shutdown_phase::close_storage))
+      .receive([](uint8_t) {}, [](caf::error&) {});
+  stop_and_wait(self, caf::actor_cast<caf::actor>(*st));
+  return m;
+}
+
+#define MDB_CHECK(call)                                                                 \
+  do {                                                                                  \
+    if (int rc_ = (call); rc_ != 0) die(std::string{#call} + ": " + mdb_strerror(rc_)); \
+  } while (false)
+
+measurement run_raw(size_t value_size, uint64_t puts, uint64_t gets, size_t lat_samples,
+                    int run) {
+  nz::test::temp_dir tmp{"nz-bench-sealed-raw"};
+  MDB_env* env = nullptr;
+  MDB_CHECK(mdb_env_create(&env));
+  MDB_CHECK(mdb_env_set_mapsize(env, map_size));
+  MDB_CHECK(mdb_env_open(env, tmp.str().c_str(), MDB_NOTLS, 0600));
+  MDB_dbi dbi = 0;
+  {
+    MDB_txn* txn = nullptr;
+    MDB_CHECK(mdb_txn_begin(env, nullptr, 0, &txn));
+    MDB_CHECK(mdb_dbi_open(txn, nullptr, 0, &dbi));
+    MDB_CHECK(mdb_txn_commit(txn));
+  }
+  auto value = random_bytes(value_size);
+  auto keys = random_keys(puts);
+  auto put = [&](MDB_txn* txn, const bytes& key) {
+    MDB_val k{key.size(), const_cast<uint8_t*>(key.data())};
+    MDB_val v{value.size(), value.data()};
+    MDB_CHECK(mdb_put(txn, dbi, &k, &v, 0));
+  };
+  measurement m;
+
+  // Puts: synced batches of 1,000 per txn.
+  auto t0 = clock_type::now();
+  for (uint64_t i = 0; i < puts;) {
+    MDB_txn* txn = nullptr;
+    MDB_CHECK(mdb_txn_begin(env, nullptr, 0, &txn));
+    for (uint64_t b = 0; b < raw_batch && i < puts; ++b, ++i) put(txn, (*keys)[i]);
+    MDB_CHECK(mdb_txn_commit(txn));
+  }
+  double secs = seconds_since(t0);
+  m.put_rate = static_cast<double>(puts) / secs;
+  std::printf(
+      "raw_put    value=%-4zu run=%d batch=%llu puts=%llu seconds=%.3f rate=%.0f/s\n",
+      value_size, run, static_cast<unsigned long long>(raw_batch),
+      static_cast<unsigned long long>(puts), secs, m.put_rate);
+
+  // Gets: random keys, one read txn.
+  uint64_t rng = static_cast<uint64_t>(run);
+  uint64_t bytes_read = 0;
+  t0 = clock_type::now();
+  {
+    MDB_txn* txn = nullptr;
+    MDB_CHECK(mdb_txn_begin(env, nullptr, MDB_RDONLY, &txn));
+    for (uint64_t i = 0; i < gets; ++i) {
+      const auto& key = (*keys)[splitmix64(rng) % keys->size()];
+      MDB_val k{key.size(), const_cast<uint8_t*>(key.data())};
+      MDB_val v{0, nullptr};
+      MDB_CHECK(mdb_get(txn, dbi, &k, &v));
+      bytes_read += v.mv_size;
+    }
+    mdb_txn_abort(txn);
+  }
+  secs = seconds_since(t0);
+  if (bytes_read != gets * value_size) die("raw gets returned wrong sizes");
+  m.get_rate = static_cast<double>(gets) / secs;
+  std::printf("raw_get    value=%-4zu run=%d gets=%llu seconds=%.3f rate=%.0f/s\n",
+              value_size, run, static_cast<unsigned long long>(gets), secs, m.get_rate);
+
+  // Latency: one put per synced txn.
+  auto lat_keys = random_keys(lat_samples);
+  std::vector<double> lat;
+  lat.reserve(lat_samples);
+  for (const auto& key : *lat_keys) {
+    auto t1 = clock_type::now();
+    MDB_txn* txn = nullptr;
+    MDB_CHECK(mdb_txn_begin(env, nullptr, 0, &txn));
+    put(txn, key);
+    MDB_CHECK(mdb_txn_commit(txn));
+    lat.push_back(us_since(t1));
+  }
+  m.lat_p50 = percentile(lat, 0.5);
+  m.lat_p99 = percentile(lat, 0.99);
+  std::printf("raw_lat    value=%-4zu run=%d samples=%zu p50=%.1f p99=%.1f us\n",
+              value_size, run, lat.size(), m.lat_p50, m.lat_p99);
+  mdb_env_close(env);
+  return m;
+}
+
+const char* verdict(bool pass) {
+  return pass ? "PASS" : "MISS";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  uint64_t puts_small = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 20000;
+  uint64_t puts_large = argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 5000;
+  uint64_t gets = argc > 3 ? std::strtoull(argv[3], nullptr, 10) : 100000;
+  size_t lat_samples = argc > 4 ? std::strtoull(argv[4], nullptr, 10) : 500;
+  if (puts_small < writers || puts_large < writers || gets < readers
+      || lat_samples == 0) {
+    std::fprintf(stderr,
+                 "usage: nz_bench_sealed [puts_100>=8] [puts_4k>=8] [gets>=8] "
+                 "[latency_samples>0]\n");
+    return 2;
+  }
+  if (sodium_init() < 0) die("sodium_init failed");
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
+  nz::log::set_level(nz::log::level::error);
+  caf::actor_system_config cfg;
+  nz::register_types(cfg);
+  cfg.set("scheduler.max-threads", 2);
+  cfg.set("logger.verbosity", caf::atom("quiet"));
+  caf::actor_system sys{cfg};
+
+  // The identity actor with a random seed, registered as "identity".
+  auto reg = std::make_shared<nz::service_registry>();
+  auto source = std::make_shared<nz::identity_source>();
+  {
+    auto w = source->seed.write();
+    randombytes_buf(w.data(), w.size());
+  }
+  source->kdf = "none (benchmark)";
+  auto id = nz::spawn_identity(sys, source);
+  if (!id) die("spawn_identity: " + sys.render(id.error()));
+  reg->declare("identity", "", "worker");
+  reg->set_running("identity", *id);
+
+  std::printf(
+      "nz_bench_sealed: key=%zu B, values 100 B (%llu puts) and 4096 B (%llu puts), "
+      "gets=%llu, latency_samples=%zu, repeats=%d\n",
+      key_size, static_cast<unsigned long long>(puts_small),
+      static_cast<unsigned long long>(puts_large), static_cast<unsigned long long>(gets),
+      lat_samples, repeats);
+
+  struct config {
+    size_t value_size;
+    uint64_t puts;
+  };
+  const config configs[] = {{100, puts_small}, {4096, puts_large}};
+  for (const auto& c : configs) {
+    std::vector<double> sp, sg, sl, rp, rg, rl, put_ratio, get_ratio, lat_ratio;
+    for (int r = 1; r <= repeats; ++r) {
+      auto s = run_sealed(sys, reg, c.value_size, c.puts, gets, lat_samples, r);
+      auto w = run_raw(c.value_size, c.puts, gets, lat_samples, r);
+      sp.push_back(s.put_rate);
+      sg.push_back(s.get_rate);
+      sl.push_back(s.lat_p50);
+      rp.push_back(w.put_rate);
+      rg.push_back(w.get_rate);
+      rl.push_back(w.lat_p50);
+      put_ratio.push_back(s.put_rate / w.put_rate);
+      get_ratio.push_back(s.get_rate / w.get_rate);
+      lat_ratio.push_back(s.lat_p50 / w.lat_p50);
+      std::printf("ratios     value=%-4zu run=%d get=%.3f put=%.3f single_put_p50=%.2f\n",
+                  c.value_size, r, get_ratio.back(), put_ratio.back(), lat_ratio.back());
+    }
+    double gr = median(get_ratio), pr = median(put_ratio), lr = median(lat_ratio);
+    std::printf(
+        "summary: value=%zu sealed_get=%.0f/s raw_get=%.0f/s sealed_put=%.0f/s "
+        "raw_put=%.0f/s sealed_single_put_p50=%.1f us raw_single_commit_p50=%.1f us\n",
+        c.value_size, median(sg), median(rg), median(sp), median(rp), median(sl),
+        median(rl));
+    std::printf("summary: value=%zu get   sealed/raw = %.3f (goal >= 0.40) %s\n",
+                c.value_size, gr, verdict(gr >= 0.4));
+    std::printf("summary: value=%zu put   sealed/raw = %.3f (goal >= 0.50) %s\n",
+                c.value_size, pr, verdict(pr >= 0.5));
+    std::printf("summary: value=%zu p50   sealed/raw = %.2f  (goal <= 2.00) %s\n",
+                c.value_size, lr, verdict(lr <= 2.0));
+  }
+
+  caf::scoped_actor self{sys};
+  stop_and_wait(self, *id);
+  return 0;
+}
