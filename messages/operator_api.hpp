@@ -20,12 +20,16 @@ struct operator_request {
   std::string client;
   std::string command;
   std::vector<std::string> args;
+  /// Random id chosen by the client. A request sent again with the same id,
+  /// client and token (a retry after a lost reply) gets the first attempt's
+  /// reply; the command runs once. Empty: no deduplication.
+  std::string request_id;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, operator_request& x) {
   return f(caf::meta::type_name("nz.operator_request"), x.token, x.client, x.command,
-           x.args);
+           x.args, x.request_id);
 }
 
 /// Reply codes (also nzctl's exit status where noted in docs/cli.md).

@@ -264,6 +264,9 @@ int run_node(int argc, char** argv, run_options opts) {
   register_types(cfg);
   cfg.load<caf::io::middleman>();
   cfg.set("scheduler.max-threads", 2);
+  // CAF 0.17.6's BASP worker threads lose about 1 in 1,000 replies when many
+  // clients connect at once (measured; docs/adr/0005-middleman-workers.md).
+  cfg.set("middleman.workers", 0);
   cfg.set("logger.verbosity", caf::atom("quiet"));
   if (!opts.config_file.empty()) {
     if (auto err = cfg.parse(std::vector<std::string>{}, opts.config_file.c_str())) {

@@ -1,5 +1,11 @@
 #include "actors/operator/admin_gate.hpp"
 
+#include <deque>
+#include <unordered_map>
+#include <vector>
+
+#include <sodium.h>
+
 #include <caf/actor_system.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
@@ -10,23 +16,95 @@ namespace nz {
 
 namespace {
 
-operator_actor::behavior_type gate_impl(operator_actor::pointer self,
+using promise = caf::typed_response_promise<operator_reply>;
+
+/// At most this many answered requests are remembered for retries.
+constexpr size_t max_remembered = 1024;
+
+/// One request id: the reply once there is one, and everyone waiting for it.
+struct request_entry {
+  bool done = false;
+  operator_reply reply;
+  std::vector<promise> waiters;
+};
+
+struct gate_state {
+  std::unordered_map<std::string, request_entry> requests;
+  std::deque<std::string> order;  ///< insertion order, for eviction
+  static inline const char* name = "nz.admin_gate";
+};
+
+using self_ptr = operator_actor::stateful_pointer<gate_state>;
+
+/// Retries of one request share its key: the id chosen by nzctl, the client
+/// name and a digest of the token (so nobody can fetch another client's reply
+/// by guessing its id without also presenting the same token).
+std::string dedupe_key(const operator_request& req) {
+  uint8_t h[16];
+  crypto_generichash(h, sizeof(h), reinterpret_cast<const uint8_t*>(req.token.data()),
+                     req.token.size(), nullptr, 0);
+  std::string key = req.request_id;
+  key += '\0';
+  key += req.client;
+  key += '\0';
+  key.append(reinterpret_cast<const char*>(h), sizeof(h));
+  return key;
+}
+
+void remember(self_ptr self, const std::string& key) {
+  auto& st = self->state;
+  st.order.push_back(key);
+  while (st.order.size() > max_remembered) {
+    auto i = st.requests.find(st.order.front());
+    if (i != st.requests.end() && i->second.done) st.requests.erase(i);
+    st.order.pop_front();
+  }
+}
+
+void forward(self_ptr self, std::shared_ptr<service_registry> reg, caf::timespan budget,
+             operator_request req, std::function<void(operator_reply)> done) {
+  call_service<operator_reply>(
+      self, std::move(reg), "operator", budget,
+      [done](operator_reply& rep) { done(std::move(rep)); },
+      [self, done](caf::error& err) {
+        operator_reply rep;
+        rep.status = static_cast<int32_t>(operator_status::unavailable);
+        rep.text = "operator unavailable: " + self->system().render(err);
+        rep.json = "{\"error\":\"operator unavailable\"}";
+        done(std::move(rep));
+      },
+      std::move(req));
+}
+
+operator_actor::behavior_type gate_impl(self_ptr self,
                                         std::shared_ptr<service_registry> reg,
                                         caf::timespan budget) {
   return {
       [self, reg, budget](operator_request& req) -> caf::result<operator_reply> {
         auto rp = self->make_response_promise<operator_reply>();
-        call_service<operator_reply>(
-            self, reg, "operator", budget,
-            [rp](operator_reply& rep) mutable { rp.deliver(std::move(rep)); },
-            [self, rp](caf::error& err) mutable {
-              operator_reply rep;
-              rep.status = static_cast<int32_t>(operator_status::unavailable);
-              rep.text = "operator unavailable: " + self->system().render(err);
-              rep.json = "{\"error\":\"operator unavailable\"}";
-              rp.deliver(std::move(rep));
-            },
-            std::move(req));
+        if (req.request_id.empty()) {
+          forward(self, reg, budget, std::move(req),
+                  [rp](operator_reply rep) mutable { rp.deliver(std::move(rep)); });
+          return rp;
+        }
+        auto key = dedupe_key(req);
+        auto& st = self->state;
+        if (auto i = st.requests.find(key); i != st.requests.end()) {
+          // A retry: answer from the first attempt, never run the command twice.
+          if (i->second.done) return i->second.reply;
+          i->second.waiters.push_back(rp);
+          return rp;
+        }
+        st.requests[key].waiters.push_back(rp);
+        remember(self, key);
+        forward(self, reg, budget, std::move(req), [self, key](operator_reply rep) {
+          auto i = self->state.requests.find(key);
+          if (i == self->state.requests.end()) return;
+          for (auto& w : i->second.waiters) w.deliver(rep);
+          i->second.waiters.clear();
+          i->second.done = true;
+          i->second.reply = std::move(rep);
+        });
         return rp;
       },
   };

@@ -3,6 +3,11 @@
 // "operator", retrying while the operator restarts (never longer than `budget`).
 // It lives for the whole process, outside the supervision tree, so the admin port
 // and nzctl's view of it never change while the node runs.
+//
+// Retries: a request carrying a request_id that the gate has seen (same client
+// and token) is answered with the first attempt's reply — or joins it while it
+// is still running — so nzctl may resend after a lost reply and no command runs
+// twice. The newest 1,024 answered ids are remembered.
 #pragma once
 
 #include <memory>

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include <pwd.h>
+#include <sodium.h>
 #include <unistd.h>
 
 #include <caf/actor_system.hpp>
@@ -181,6 +182,7 @@ int main(int argc, char** argv) {
   nz::register_types(cfg);
   cfg.load<caf::io::middleman>();
   cfg.set("scheduler.max-threads", 1);
+  cfg.set("middleman.workers", 0);  // see docs/adr/0005-middleman-workers.md
   cfg.set("logger.verbosity", caf::atom("quiet"));
   caf::actor_system sys{cfg};
   auto gate = sys.middleman().remote_actor<nz::operator_actor>(
@@ -190,34 +192,58 @@ int main(int argc, char** argv) {
               << sys.render(gate.error()) << "\n";
     return exit_unreachable;
   }
-  nz::operator_request req{trim(*token), client, command, args};
+  // A random request id makes retries safe: the admin gate answers a repeated
+  // id from the first attempt instead of running the command again. Retries
+  // cover a request or reply lost or delayed past one attempt's timeout
+  // (docs/adr/0005-middleman-workers.md).
+  if (sodium_init() < 0) return exit_unreachable;
+  uint8_t id_raw[16];
+  randombytes_buf(id_raw, sizeof(id_raw));
+  char id_hex[sizeof(id_raw) * 2 + 1];
+  sodium_bin2hex(id_hex, sizeof(id_hex), id_raw, sizeof(id_raw));
+  nz::operator_request req{trim(*token), client, command, args, id_hex};
   int status = exit_unreachable;
   {
     caf::scoped_actor self{sys};
-    auto timeout = std::chrono::duration_cast<caf::timespan>(
-        std::chrono::duration<double>(timeout_s));
-    self->request(*gate, timeout, std::move(req))
-        .receive(
-            [&](nz::operator_reply& rep) {
-              status = rep.status;
-              auto& out = rep.status == 0 ? std::cout : std::cerr;
-              if (rep.status == 0 && raw_output && !json) {
-                if (out_file.empty()) {
-                  std::cout.write(rep.text.data(),
-                                  static_cast<std::streamsize>(rep.text.size()));
-                  std::cout.flush();
-                } else if (auto err = nz::write_file_atomic(out_file, rep.text, 0600)) {
-                  std::cerr << "nzctl: " << *err << "\n";
-                  status = 1;
+    using clock = std::chrono::steady_clock;
+    auto deadline = clock::now()
+                    + std::chrono::duration_cast<clock::duration>(
+                        std::chrono::duration<double>(timeout_s));
+    auto attempt_timeout = std::chrono::milliseconds(1000);
+    for (bool again = true; again;) {
+      again = false;
+      auto remaining =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
+      auto wait = std::min(attempt_timeout, remaining);
+      self->request(*gate, wait, req)
+          .receive(
+              [&](nz::operator_reply& rep) {
+                status = rep.status;
+                auto& out = rep.status == 0 ? std::cout : std::cerr;
+                if (rep.status == 0 && raw_output && !json) {
+                  if (out_file.empty()) {
+                    std::cout.write(rep.text.data(),
+                                    static_cast<std::streamsize>(rep.text.size()));
+                    std::cout.flush();
+                  } else if (auto err = nz::write_file_atomic(out_file, rep.text, 0600)) {
+                    std::cerr << "nzctl: " << *err << "\n";
+                    status = 1;
+                  }
+                } else if (json)
+                  out << rep.json << "\n";
+                else if (!rep.text.empty())
+                  out << rep.text << (rep.text.back() == '\n' ? "" : "\n");
+              },
+              [&](caf::error& err) {
+                if (err == caf::sec::request_timeout
+                    && clock::now() + std::chrono::milliseconds(50) < deadline) {
+                  again = true;
+                  attempt_timeout *= 2;
+                  return;
                 }
-              } else if (json)
-                out << rep.json << "\n";
-              else if (!rep.text.empty())
-                out << rep.text << (rep.text.back() == '\n' ? "" : "\n");
-            },
-            [&](caf::error& err) {
-              std::cerr << "nzctl: no reply from the node: " << sys.render(err) << "\n";
-            });
+                std::cerr << "nzctl: no reply from the node: " << sys.render(err) << "\n";
+              });
+    }
   }
   return status;
 }

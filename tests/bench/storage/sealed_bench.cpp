@@ -7,17 +7,22 @@
 //   nz_bench_sealed [puts_100=20000] [puts_4k=5000] [gets=100000] [latency_samples=500]
 //
 // Per value size (100 B and 4 KiB; 32-byte random keys), 3 repetitions of:
-//   sealed_put    8 writer actors x 32 kv_put in flight until `puts` are acked
+//   sealed_put    8 writer actors x 32 kv_put in flight until `puts` are acked,
+//                 then raw_put: the same keys, synced batches of 1,000 per txn
+//                 (plain mdb_* calls on a second environment)
 //   sealed_get    8 reader actors x 64 kv_get in flight over the keys written,
-//                 `gets` in total (every value is checked)
-//   sealed_lat    sequential single kv_puts (one in flight), per-put latency
-//   raw_put       the same number of puts, synced batches of 1,000 per txn
-//   raw_get       `gets` random gets in ONE read txn
-//   raw_lat       one put per synced txn, per-commit latency
+//                 `gets` in total (every value is checked), then raw_get:
+//                 `gets` random gets in ONE read txn
+//   single puts   `latency_samples` pairs, interleaved: one raw put in its own
+//                 synced txn (raw_lat), then one kv_put through the actor with
+//                 nothing else in flight (sealed_lat), so that disk contention
+//                 from other processes hits both alike
+// The storage actor's commit count (its metrics) gives the puts per group commit.
 // Goals (ratios taken within each repetition, then the median over the 3):
 //   sealed_get / raw_get >= 0.4, sealed_put / raw_put >= 0.5,
 //   sealed_lat p50 / raw_lat p50 <= 2.
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -30,7 +35,6 @@
 
 #include <lmdb.h>
 #include <sodium.h>
-#include <sys/stat.h>
 
 #include <caf/actor_cast.hpp>
 #include <caf/actor_system.hpp>
@@ -45,6 +49,7 @@
 #include "actors/identity/identity_actor.hpp"
 #include "messages/core_errors.hpp"
 #include "messages/kv_api.hpp"
+#include "messages/metrics_api.hpp"
 #include "messages/register_types.hpp"
 #include "messages/storage_api.hpp"
 #include "runtime/log/log.hpp"
@@ -111,6 +116,95 @@ std::shared_ptr<const key_list> random_keys(size_t n) {
   keys->reserve(n);
   for (size_t i = 0; i < n; ++i) keys->push_back(random_bytes(key_size));
   return keys;
+}
+
+// -- raw LMDB ---------------------------------------------------------------------
+
+#define MDB_CHECK(call)                                                                 \
+  do {                                                                                  \
+    if (int rc_ = (call); rc_ != 0) die(std::string{#call} + ": " + mdb_strerror(rc_)); \
+  } while (false)
+
+/// A plain LMDB environment (same open flags as the node's: MDB_NOTLS, default
+/// sync) in its own temp dir, one unnamed database, values of one size, no
+/// sealing. Used by one thread at a time.
+class raw_lmdb {
+ public:
+  explicit raw_lmdb(size_t value_size) : value_(random_bytes(value_size)) {
+    MDB_CHECK(mdb_env_create(&env_));
+    MDB_CHECK(mdb_env_set_mapsize(env_, map_size));
+    MDB_CHECK(mdb_env_open(env_, tmp_.str().c_str(), MDB_NOTLS, 0600));
+    MDB_txn* txn = nullptr;
+    MDB_CHECK(mdb_txn_begin(env_, nullptr, 0, &txn));
+    MDB_CHECK(mdb_dbi_open(txn, nullptr, 0, &dbi_));
+    MDB_CHECK(mdb_txn_commit(txn));
+  }
+  raw_lmdb(const raw_lmdb&) = delete;
+  raw_lmdb& operator=(const raw_lmdb&) = delete;
+  ~raw_lmdb() { mdb_env_close(env_); }
+
+  /// All keys, one synced txn per `raw_batch` puts.
+  void put_batched(const key_list& keys) {
+    for (size_t i = 0; i < keys.size();) {
+      MDB_txn* txn = nullptr;
+      MDB_CHECK(mdb_txn_begin(env_, nullptr, 0, &txn));
+      for (uint64_t b = 0; b < raw_batch && i < keys.size(); ++b, ++i) put(txn, keys[i]);
+      MDB_CHECK(mdb_txn_commit(txn));
+    }
+  }
+
+  /// `count` gets of random keys in one read txn; dies on a missing key.
+  void get_random(const key_list& keys, uint64_t count, uint64_t seed) {
+    uint64_t bytes_read = 0;
+    MDB_txn* txn = nullptr;
+    MDB_CHECK(mdb_txn_begin(env_, nullptr, MDB_RDONLY, &txn));
+    for (uint64_t i = 0; i < count; ++i) {
+      const auto& key = keys[splitmix64(seed) % keys.size()];
+      MDB_val k{key.size(), const_cast<uint8_t*>(key.data())};
+      MDB_val v{0, nullptr};
+      MDB_CHECK(mdb_get(txn, dbi_, &k, &v));
+      bytes_read += v.mv_size;
+    }
+    mdb_txn_abort(txn);
+    if (bytes_read != count * value_.size()) die("raw gets returned wrong sizes");
+  }
+
+  /// One put in its own synced txn; returns its duration in µs.
+  double timed_single_put(const bytes& key) {
+    auto t0 = clock_type::now();
+    MDB_txn* txn = nullptr;
+    MDB_CHECK(mdb_txn_begin(env_, nullptr, 0, &txn));
+    put(txn, key);
+    MDB_CHECK(mdb_txn_commit(txn));
+    return us_since(t0);
+  }
+
+ private:
+  void put(MDB_txn* txn, const bytes& key) {
+    MDB_val k{key.size(), const_cast<uint8_t*>(key.data())};
+    MDB_val v{value_.size(), value_.data()};
+    MDB_CHECK(mdb_put(txn, dbi_, &k, &v, 0));
+  }
+
+  nz::test::temp_dir tmp_{"nz-bench-sealed-raw"};
+  bytes value_;
+  MDB_env* env_ = nullptr;
+  MDB_dbi dbi_ = 0;
+};
+
+// -- storage actor metrics --------------------------------------------------------
+
+/// Counts the storage actor's commits (nzcore_journal_commits_total).
+nz::metrics_actor::behavior_type commit_counter(
+    std::shared_ptr<std::atomic<uint64_t>> c) {
+  return {
+      [c](nz::add_atom, std::string& f, nz::label_values&, double v) {
+        if (f == "nzcore_journal_commits_total") *c += static_cast<uint64_t>(v);
+      },
+      [](nz::set_atom, std::string&, nz::label_values&, double) {},
+      [](nz::observe_atom, std::string&, nz::label_values&, double) {},
+      [](nz::render_atom) { return std::string{}; },
+  };
 }
 
 // -- actors driving the storage actor --------------------------------------------
@@ -198,25 +292,31 @@ caf::behavior get_reader(caf::event_based_actor* self, nz::storage_actor st,
   return {[](caf::unit_t) {}};
 }
 
-/// One kv_put at a time over `keys`; appends each round trip (µs) to `out`, then
-/// sends the number of samples to `done` and quits.
+/// `keys->size()` interleaved pairs: one raw single-put synced commit (µs to
+/// `raw_out`, on this actor's thread), then one kv_put with nothing else in
+/// flight (round trip in µs to `sealed_out`). Sends the number of sealed samples
+/// to `done` and quits.
 caf::behavior latency_driver(caf::event_based_actor* self, nz::storage_actor st,
                              std::shared_ptr<const key_list> keys,
+                             std::shared_ptr<const key_list> raw_keys, raw_lmdb* raw,
                              std::shared_ptr<const bytes> value,
-                             std::shared_ptr<std::vector<double>> out, caf::actor done) {
+                             std::shared_ptr<std::vector<double>> sealed_out,
+                             std::shared_ptr<std::vector<double>> raw_out,
+                             caf::actor done) {
   auto next = std::make_shared<size_t>(0);
   auto send_one = std::make_shared<std::function<void()>>();
   *send_one = [=] {
-    const auto& key = (*keys)[(*next)++];
+    auto i = (*next)++;
+    raw_out->push_back(raw->timed_single_put((*raw_keys)[i]));
     auto t0 = clock_type::now();
-    self->request(st, request_timeout, nz::kv_put_atom::value, uint8_t{0}, kv_ns, key,
-                  *value)
+    self->request(st, request_timeout, nz::kv_put_atom::value, uint8_t{0}, kv_ns,
+                  (*keys)[i], *value)
         .then(
             [=](bool) {
-              out->push_back(us_since(t0));
+              sealed_out->push_back(us_since(t0));
               if (*next == keys->size()) {
-                self->send(done, static_cast<uint64_t>(out->size()));
-                *send_one = nullptr;
+                self->send(done, static_cast<uint64_t>(sealed_out->size()));
+                *send_one = nullptr;  // break the self-reference
                 self->quit();
                 return;
               }
@@ -225,7 +325,7 @@ caf::behavior latency_driver(caf::event_based_actor* self, nz::storage_actor st,
             [=](caf::error& err) {
               std::fprintf(stderr, "kv_put failed: %s\n",
                            self->system().render(err).c_str());
-              self->send(done, static_cast<uint64_t>(out->size()));
+              self->send(done, static_cast<uint64_t>(sealed_out->size()));
               *send_one = nullptr;
               self->quit();
             });
@@ -286,28 +386,40 @@ struct measurement {
   double lat_p99 = 0;
 };
 
-measurement run_sealed(caf::actor_system& sys, std::shared_ptr<nz::service_registry> reg,
-                       size_t value_size, uint64_t puts, uint64_t gets,
-                       size_t lat_samples, int run) {
+struct repetition {
+  measurement sealed, raw;
+  double puts_per_commit = 0;
+};
+
+repetition run_once(caf::actor_system& sys, std::shared_ptr<nz::service_registry> reg,
+                    size_t value_size, uint64_t puts, uint64_t gets, size_t lat_samples,
+                    int run) {
   nz::test::temp_dir tmp{"nz-bench-sealed"};
+  auto commits = std::make_shared<std::atomic<uint64_t>>(0);
+  auto metrics = sys.spawn(commit_counter, commits);
   nz::storage_options so;
   so.dir = tmp.str() + "/db";
   so.map_size = map_size;
   so.find_identity = [reg] { return reg->get("identity"); };
+  auto m_hdl = caf::actor_cast<caf::actor>(metrics);
+  so.find_metrics = [m_hdl] { return m_hdl; };
   auto st = nz::spawn_storage(sys, so);
   if (!st) die("spawn_storage: " + sys.render(st.error()));
   caf::scoped_actor self{sys};
   wait_serving(sys, self, *st);
+  raw_lmdb raw{value_size};
 
   auto value = std::make_shared<const bytes>(random_bytes(value_size));
   auto keys = random_keys(puts);
-  measurement m;
+  repetition out;
+  auto& s = out.sealed;
+  auto& w = out.raw;
 
-  // Durable puts: writers x window in flight, group commit.
+  // Durable puts: writers x window in flight, group commit; then raw batches.
   auto t0 = clock_type::now();
-  for (int w = 0; w < writers; ++w) {
-    size_t begin = puts * static_cast<size_t>(w) / writers;
-    size_t end = puts * static_cast<size_t>(w + 1) / writers;
+  for (int i = 0; i < writers; ++i) {
+    size_t begin = puts * static_cast<size_t>(i) / writers;
+    size_t end = puts * static_cast<size_t>(i + 1) / writers;
     sys.spawn(put_writer, *st, keys, begin, end, value, caf::actor{self});
   }
   uint64_t acked = collect(self, writers, "sealed puts");
@@ -315,14 +427,23 @@ measurement run_sealed(caf::actor_system& sys, std::shared_ptr<nz::service_regis
   if (acked != puts)
     die("sealed puts: " + std::to_string(acked) + " of " + std::to_string(puts)
         + " acknowledged");
-  m.put_rate = static_cast<double>(acked) / secs;
+  s.put_rate = static_cast<double>(acked) / secs;
   std::printf(
       "sealed_put value=%-4zu run=%d writers=%d in_flight=%llu puts=%llu "
       "seconds=%.3f rate=%.0f/s\n",
       value_size, run, writers, static_cast<unsigned long long>(write_window),
-      static_cast<unsigned long long>(acked), secs, m.put_rate);
+      static_cast<unsigned long long>(acked), secs, s.put_rate);
 
-  // Pipelined gets over the keys written.
+  t0 = clock_type::now();
+  raw.put_batched(*keys);
+  secs = seconds_since(t0);
+  w.put_rate = static_cast<double>(puts) / secs;
+  std::printf(
+      "raw_put    value=%-4zu run=%d batch=%llu puts=%llu seconds=%.3f rate=%.0f/s\n",
+      value_size, run, static_cast<unsigned long long>(raw_batch),
+      static_cast<unsigned long long>(puts), secs, w.put_rate);
+
+  // Pipelined gets over the keys written; then raw gets in one read txn.
   t0 = clock_type::now();
   for (int r = 0; r < readers; ++r) {
     uint64_t n = gets * static_cast<uint64_t>(r + 1) / readers
@@ -335,114 +456,58 @@ measurement run_sealed(caf::actor_system& sys, std::shared_ptr<nz::service_regis
   if (good != gets)
     die("sealed gets: " + std::to_string(good) + " of " + std::to_string(gets)
         + " verified");
-  m.get_rate = static_cast<double>(good) / secs;
+  s.get_rate = static_cast<double>(good) / secs;
   std::printf(
       "sealed_get value=%-4zu run=%d readers=%d in_flight=%llu gets=%llu "
       "seconds=%.3f rate=%.0f/s (all values verified)\n",
       value_size, run, readers, static_cast<unsigned long long>(read_window),
-      static_cast<unsigned long long>(good), secs, m.get_rate);
+      static_cast<unsigned long long>(good), secs, s.get_rate);
 
-  // Sequential single durable puts.
-  auto lat = std::make_shared<std::vector<double>>();
-  lat->reserve(lat_samples);
-  sys.spawn(latency_driver, *st, random_keys(lat_samples), value, lat, caf::actor{self});
-  uint64_t n = collect(self, 1, "sealed single puts");
-  if (n != lat_samples) die("sealed single puts: " + std::to_string(n) + " samples");
-  m.lat_p50 = percentile(*lat, 0.5);
-  m.lat_p99 = percentile(*lat, 0.99);
+  t0 = clock_type::now();
+  raw.get_random(*keys, gets, static_cast<uint64_t>(run));
+  secs = seconds_since(t0);
+  w.get_rate = static_cast<double>(gets) / secs;
+  std::printf("raw_get    value=%-4zu run=%d gets=%llu seconds=%.3f rate=%.0f/s\n",
+              value_size, run, static_cast<unsigned long long>(gets), secs, w.get_rate);
+
+  // Puts per group commit: gets do not commit, so every commit so far was a
+  // put commit. The storage actor reports a commit just after answering its
+  // puts; the gets above took long enough for that report to arrive, and the
+  // render round trip makes sure the counter has processed it.
+  self->request(metrics, request_timeout, nz::render_atom::value)
+      .receive([](std::string&) {}, [](caf::error&) {});
+  uint64_t put_commits = commits->load();
+  out.puts_per_commit =
+      put_commits ? static_cast<double>(acked) / static_cast<double>(put_commits) : 0;
+  std::printf("sealed_put value=%-4zu run=%d commits=%llu puts_per_commit=%.1f\n",
+              value_size, run, static_cast<unsigned long long>(put_commits),
+              out.puts_per_commit);
+
+  // Single durable puts, raw and sealed interleaved pairwise.
+  auto sealed_lat = std::make_shared<std::vector<double>>();
+  auto raw_lat = std::make_shared<std::vector<double>>();
+  sealed_lat->reserve(lat_samples);
+  raw_lat->reserve(lat_samples);
+  sys.spawn(latency_driver, *st, random_keys(lat_samples), random_keys(lat_samples), &raw,
+            value, sealed_lat, raw_lat, caf::actor{self});
+  uint64_t n = collect(self, 1, "single puts");
+  if (n != lat_samples || raw_lat->size() != lat_samples)
+    die("single puts: " + std::to_string(n) + " samples");
+  s.lat_p50 = percentile(*sealed_lat, 0.5);
+  s.lat_p99 = percentile(*sealed_lat, 0.99);
+  w.lat_p50 = percentile(*raw_lat, 0.5);
+  w.lat_p99 = percentile(*raw_lat, 0.99);
   std::printf("sealed_lat value=%-4zu run=%d samples=%zu p50=%.1f p99=%.1f us\n",
-              value_size, run, lat->size(), m.lat_p50, m.lat_p99);
+              value_size, run, sealed_lat->size(), s.lat_p50, s.lat_p99);
+  std::printf("raw_lat    value=%-4zu run=%d samples=%zu p50=%.1f p99=%.1f us\n",
+              value_size, run, raw_lat->size(), w.lat_p50, w.lat_p99);
 
   self->request(*st, request_timeout, nz::phase_atom::value,
                 static_cast<uint8_t>(nz::shutdown_phase::close_storage))
       .receive([](uint8_t) {}, [](caf::error&) {});
   stop_and_wait(self, caf::actor_cast<caf::actor>(*st));
-  return m;
-}
-
-#define MDB_CHECK(call)                                                                 \
-  do {                                                                                  \
-    if (int rc_ = (call); rc_ != 0) die(std::string{#call} + ": " + mdb_strerror(rc_)); \
-  } while (false)
-
-measurement run_raw(size_t value_size, uint64_t puts, uint64_t gets, size_t lat_samples,
-                    int run) {
-  nz::test::temp_dir tmp{"nz-bench-sealed-raw"};
-  MDB_env* env = nullptr;
-  MDB_CHECK(mdb_env_create(&env));
-  MDB_CHECK(mdb_env_set_mapsize(env, map_size));
-  MDB_CHECK(mdb_env_open(env, tmp.str().c_str(), MDB_NOTLS, 0600));
-  MDB_dbi dbi = 0;
-  {
-    MDB_txn* txn = nullptr;
-    MDB_CHECK(mdb_txn_begin(env, nullptr, 0, &txn));
-    MDB_CHECK(mdb_dbi_open(txn, nullptr, 0, &dbi));
-    MDB_CHECK(mdb_txn_commit(txn));
-  }
-  auto value = random_bytes(value_size);
-  auto keys = random_keys(puts);
-  auto put = [&](MDB_txn* txn, const bytes& key) {
-    MDB_val k{key.size(), const_cast<uint8_t*>(key.data())};
-    MDB_val v{value.size(), value.data()};
-    MDB_CHECK(mdb_put(txn, dbi, &k, &v, 0));
-  };
-  measurement m;
-
-  // Puts: synced batches of 1,000 per txn.
-  auto t0 = clock_type::now();
-  for (uint64_t i = 0; i < puts;) {
-    MDB_txn* txn = nullptr;
-    MDB_CHECK(mdb_txn_begin(env, nullptr, 0, &txn));
-    for (uint64_t b = 0; b < raw_batch && i < puts; ++b, ++i) put(txn, (*keys)[i]);
-    MDB_CHECK(mdb_txn_commit(txn));
-  }
-  double secs = seconds_since(t0);
-  m.put_rate = static_cast<double>(puts) / secs;
-  std::printf(
-      "raw_put    value=%-4zu run=%d batch=%llu puts=%llu seconds=%.3f rate=%.0f/s\n",
-      value_size, run, static_cast<unsigned long long>(raw_batch),
-      static_cast<unsigned long long>(puts), secs, m.put_rate);
-
-  // Gets: random keys, one read txn.
-  uint64_t rng = static_cast<uint64_t>(run);
-  uint64_t bytes_read = 0;
-  t0 = clock_type::now();
-  {
-    MDB_txn* txn = nullptr;
-    MDB_CHECK(mdb_txn_begin(env, nullptr, MDB_RDONLY, &txn));
-    for (uint64_t i = 0; i < gets; ++i) {
-      const auto& key = (*keys)[splitmix64(rng) % keys->size()];
-      MDB_val k{key.size(), const_cast<uint8_t*>(key.data())};
-      MDB_val v{0, nullptr};
-      MDB_CHECK(mdb_get(txn, dbi, &k, &v));
-      bytes_read += v.mv_size;
-    }
-    mdb_txn_abort(txn);
-  }
-  secs = seconds_since(t0);
-  if (bytes_read != gets * value_size) die("raw gets returned wrong sizes");
-  m.get_rate = static_cast<double>(gets) / secs;
-  std::printf("raw_get    value=%-4zu run=%d gets=%llu seconds=%.3f rate=%.0f/s\n",
-              value_size, run, static_cast<unsigned long long>(gets), secs, m.get_rate);
-
-  // Latency: one put per synced txn.
-  auto lat_keys = random_keys(lat_samples);
-  std::vector<double> lat;
-  lat.reserve(lat_samples);
-  for (const auto& key : *lat_keys) {
-    auto t1 = clock_type::now();
-    MDB_txn* txn = nullptr;
-    MDB_CHECK(mdb_txn_begin(env, nullptr, 0, &txn));
-    put(txn, key);
-    MDB_CHECK(mdb_txn_commit(txn));
-    lat.push_back(us_since(t1));
-  }
-  m.lat_p50 = percentile(lat, 0.5);
-  m.lat_p99 = percentile(lat, 0.99);
-  std::printf("raw_lat    value=%-4zu run=%d samples=%zu p50=%.1f p99=%.1f us\n",
-              value_size, run, lat.size(), m.lat_p50, m.lat_p99);
-  mdb_env_close(env);
-  return m;
+  stop_and_wait(self, caf::actor_cast<caf::actor>(metrics));
+  return out;
 }
 
 const char* verdict(bool pass) {
@@ -498,10 +563,12 @@ int main(int argc, char** argv) {
   };
   const config configs[] = {{100, puts_small}, {4096, puts_large}};
   for (const auto& c : configs) {
-    std::vector<double> sp, sg, sl, rp, rg, rl, put_ratio, get_ratio, lat_ratio;
+    std::vector<double> sp, sg, sl, rp, rg, rl, ppc, put_ratio, get_ratio, lat_ratio;
     for (int r = 1; r <= repeats; ++r) {
-      auto s = run_sealed(sys, reg, c.value_size, c.puts, gets, lat_samples, r);
-      auto w = run_raw(c.value_size, c.puts, gets, lat_samples, r);
+      auto rep = run_once(sys, reg, c.value_size, c.puts, gets, lat_samples, r);
+      const auto& s = rep.sealed;
+      const auto& w = rep.raw;
+      ppc.push_back(rep.puts_per_commit);
       sp.push_back(s.put_rate);
       sg.push_back(s.get_rate);
       sl.push_back(s.lat_p50);
@@ -517,9 +584,10 @@ int main(int argc, char** argv) {
     double gr = median(get_ratio), pr = median(put_ratio), lr = median(lat_ratio);
     std::printf(
         "summary: value=%zu sealed_get=%.0f/s raw_get=%.0f/s sealed_put=%.0f/s "
-        "raw_put=%.0f/s sealed_single_put_p50=%.1f us raw_single_commit_p50=%.1f us\n",
-        c.value_size, median(sg), median(rg), median(sp), median(rp), median(sl),
-        median(rl));
+        "raw_put=%.0f/s puts_per_commit=%.1f sealed_single_put_p50=%.1f us "
+        "raw_single_commit_p50=%.1f us\n",
+        c.value_size, median(sg), median(rg), median(sp), median(rp), median(ppc),
+        median(sl), median(rl));
     std::printf("summary: value=%zu get   sealed/raw = %.3f (goal >= 0.40) %s\n",
                 c.value_size, gr, verdict(gr >= 0.4));
     std::printf("summary: value=%zu put   sealed/raw = %.3f (goal >= 0.50) %s\n",
