@@ -218,8 +218,12 @@ int run_init(const init_options& opts) {
 }
 
 int run_restore(const restore_options& opts) {
-  data_dir dir{opts.data_dir};
-  if (auto rc = prepare_new_identity(dir)) return rc;
+  // Nothing is created on disk before the mnemonic is known to be valid.
+  if (::access(key_path(opts.data_dir).c_str(), F_OK) == 0) {
+    say_error("an identity already exists in " + opts.data_dir
+              + " (identity.key); refusing to overwrite it");
+    return exit_code::identity_exists;
+  }
   crypto::secret_string text{1024};
   if (!opts.mnemonic_file.empty()) {
     std::string note;
@@ -244,6 +248,8 @@ int run_restore(const restore_options& opts) {
     auto sw = seed.write();
     identity::seed32_from_entropy(sw.data(), w.data(), len);
   }
+  data_dir dir{opts.data_dir};
+  if (auto rc = prepare_new_identity(dir)) return rc;
   if (auto rc = seal_new_identity(dir, seed, opts.passphrase_file, opts.kdf)) return rc;
   std::cout << "identity restored into " << key_path(opts.data_dir) << "\n";
   print_identity(seed, std::cout);
