@@ -196,7 +196,7 @@ caf::result<bytes> on_kv_get(self_ptr self, uint8_t table, const std::string& ns
   if (!*found)
     return make_error(
         storage_errc::not_found,
-        "no record "
+        "no "
             + storage::describe_record(
                 table == 1 ? storage::record_domain::file : storage::record_domain::kv,
                 ns, storage::as_bytes(key)));
