@@ -48,6 +48,16 @@ store_result<kv_page> kv_session::list(bool files, std::string_view ns, byte_vie
                : store_->list(ns, prefix, limit, cursor);
 }
 
+store_status kv_session::get_many(const std::vector<bool>& files,
+                                  const std::vector<std::string>& ns,
+                                  const std::vector<std::vector<uint8_t>>& keys,
+                                  std::vector<std::vector<uint8_t>>& values,
+                                  std::vector<bool>& found,
+                                  std::vector<store_status>& status) {
+  key_guard g{key_};
+  return store_->get_many(files, ns, keys, values, found, status);
+}
+
 store_status kv_session::apply(const std::vector<kv_op>& ops,
                                std::vector<kv_op_result>& per_op) {
   key_guard g{key_};

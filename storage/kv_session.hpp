@@ -28,6 +28,13 @@ class kv_session {
                          std::vector<uint8_t>& out);
   store_result<kv_page> list(bool files, std::string_view ns, byte_view prefix,
                              size_t limit, byte_view cursor);
+  /// Many gets in one read transaction with one unlock of the key
+  /// (kv_store::get_many).
+  store_status get_many(const std::vector<bool>& files,
+                        const std::vector<std::string>& ns,
+                        const std::vector<std::vector<uint8_t>>& keys,
+                        std::vector<std::vector<uint8_t>>& values,
+                        std::vector<bool>& found, std::vector<store_status>& status);
   /// Group commit of independent puts/deletes (see kv_store::apply).
   store_status apply(const std::vector<kv_op>& ops, std::vector<kv_op_result>& per_op);
 

@@ -43,6 +43,11 @@ struct storage_state {
   /// Buffered kv writes and their requesters (group commit, like appends).
   std::vector<storage::kv_op> kv_pending;
   std::vector<caf::typed_response_promise<bool>> kv_promises;
+  /// Buffered kv reads: served together in one read transaction at the flush.
+  std::vector<bool> read_files;
+  std::vector<std::string> read_ns;
+  std::vector<bytes> read_keys;
+  std::vector<caf::typed_response_promise<bytes>> read_promises;
   static inline const char* name = "nz.storage";
 };
 
@@ -184,23 +189,51 @@ caf::result<bool> on_kv_write(self_ptr self, storage::kv_op op) {
   return rp;
 }
 
-caf::result<bytes> on_kv_get(self_ptr self, uint8_t table, const std::string& ns,
-                             const bytes& key) {
+caf::result<bytes> on_kv_get(self_ptr self, uint8_t table, std::string& ns, bytes& key) {
   auto& st = self->state;
   if (!is_open(self)) return closed_error();
   if (!st.kv) return no_kv_error();
-  bytes value;
-  auto found = st.kv->get(table == static_cast<uint8_t>(kv_table::files), ns,
-                          storage::as_bytes(key), value);
-  if (!found) return to_caf(found.error());
-  if (!*found)
-    return make_error(
-        storage_errc::not_found,
-        "no "
-            + storage::describe_record(
-                table == 1 ? storage::record_domain::file : storage::record_domain::kv,
-                ns, storage::as_bytes(key)));
-  return value;
+  st.read_files.push_back(table == static_cast<uint8_t>(kv_table::files));
+  st.read_ns.push_back(std::move(ns));
+  st.read_keys.push_back(std::move(key));
+  auto rp = self->make_response_promise<bytes>();
+  st.read_promises.push_back(rp);
+  schedule_flush(self);
+  return rp;
+}
+
+/// Serves every buffered read in one read transaction (after the writes of the
+/// same flush, so a read queued behind a write sees it).
+void serve_reads(self_ptr self) {
+  auto& st = self->state;
+  if (st.read_keys.empty()) return;
+  std::vector<bool> files;
+  std::vector<std::string> ns;
+  std::vector<bytes> keys;
+  std::vector<caf::typed_response_promise<bytes>> promises;
+  files.swap(st.read_files);
+  ns.swap(st.read_ns);
+  keys.swap(st.read_keys);
+  promises.swap(st.read_promises);
+  std::vector<bytes> values;
+  std::vector<bool> found;
+  std::vector<storage::store_status> status;
+  auto res = st.kv->get_many(files, ns, keys, values, found, status);
+  for (size_t i = 0; i < promises.size(); ++i) {
+    if (!res)
+      promises[i].deliver(to_caf(res.error()));
+    else if (!status[i])
+      promises[i].deliver(to_caf(status[i].error()));
+    else if (!found[i])
+      promises[i].deliver(make_error(
+          storage_errc::not_found,
+          "no "
+              + storage::describe_record(
+                  files[i] ? storage::record_domain::file : storage::record_domain::kv,
+                  ns[i], storage::as_bytes(keys[i]))));
+    else
+      promises[i].deliver(std::move(values[i]));
+  }
 }
 
 caf::result<kv_listing> on_kv_list(self_ptr self, uint8_t table, const std::string& ns,
@@ -293,6 +326,7 @@ caf::result<uint8_t> on_phase(self_ptr self, uint8_t phase) {
     return closing ? caf::result<uint8_t>{phase} : caf::result<uint8_t>{closed_error()};
   auto res = commit_pending(self, nullptr);
   commit_kv_pending(self);
+  if (self->state.kv) serve_reads(self);
   if (closing) {
     self->state.kv.reset();
     self->state.store->close();
@@ -348,6 +382,7 @@ storage_actor::behavior_type storage_impl(self_ptr self,
         if (is_open(self)) {
           static_cast<void>(commit_pending(self, nullptr));
           commit_kv_pending(self);
+          serve_reads(self);
         }
       },
       [self](phase_atom, uint8_t phase) { return on_phase(self, phase); },
@@ -355,7 +390,7 @@ storage_actor::behavior_type storage_impl(self_ptr self,
         return on_kv_write(self, table == 1 ? storage::kv_op::file_put(ns, key, value)
                                             : storage::kv_op::put(ns, key, value));
       },
-      [self](kv_get_atom, uint8_t table, const std::string& ns, const bytes& key) {
+      [self](kv_get_atom, uint8_t table, std::string& ns, bytes& key) {
         return on_kv_get(self, table, ns, key);
       },
       [self](kv_del_atom, uint8_t table, std::string& ns, bytes& key) {

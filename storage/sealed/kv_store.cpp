@@ -56,17 +56,19 @@ store_result<kv_store> kv_store::open(lmdb_env& env, const uint8_t* storage_key,
     return make_store_error(store_errc::closed, "storage is closed");
   }
   if (limits.max_key == 0 || limits.max_list == 0) {
-    return make_store_error(store_errc::invalid_argument,
-                            "nzcore.kv-max-key and nzcore.kv-max-list must be at least 1");
+    return make_store_error(
+        store_errc::invalid_argument,
+        "nzcore.kv-max-key and nzcore.kv-max-list must be at least 1");
   }
   auto lmdb_max = static_cast<size_t>(mdb_env_get_maxkeysize(env.handle()));
   if (max_namespace_size + 1 + limits.max_key > lmdb_max) {
     return make_store_error(
         store_errc::invalid_argument,
-        fmt::format("nzcore.kv-max-key of {} bytes does not fit LMDB's {}-byte keys with a "
-                    "{}-byte namespace and separator (at most {})",
-                    limits.max_key, lmdb_max, max_namespace_size + 1,
-                    lmdb_max - max_namespace_size - 1));
+        fmt::format(
+            "nzcore.kv-max-key of {} bytes does not fit LMDB's {}-byte keys with a "
+            "{}-byte namespace and separator (at most {})",
+            limits.max_key, lmdb_max, max_namespace_size + 1,
+            lmdb_max - max_namespace_size - 1));
   }
   auto kv = env.open_db("kv");
   if (!kv) {
@@ -289,8 +291,8 @@ store_status kv_store::apply(const std::vector<kv_op>& ops,
 
 // -- reading --------------------------------------------------------------------
 
-store_result<bool> kv_store::get_in(table t, std::string_view ns, byte_view key,
-                                    std::vector<uint8_t>& value) {
+store_result<bool> kv_store::get_in(MDB_txn* txn, table t, std::string_view ns,
+                                    byte_view key, std::vector<uint8_t>& value) {
   wipe(value);
   if (auto st = check_ns(ns); !st) {
     return st.error();
@@ -298,13 +300,9 @@ store_result<bool> kv_store::get_in(table t, std::string_view ns, byte_view key,
   if (auto st = check_key(t.domain, key); !st) {
     return st.error();
   }
-  auto txn = read_txn::begin(*env_);
-  if (!txn) {
-    return txn.error();
-  }
   auto k = make_kv_key(ns, key);
   byte_view stored;
-  auto found = storage::get(txn->handle(), t.db, as_bytes(k), stored);
+  auto found = storage::get(txn, t.db, as_bytes(k), stored);
   if (!found) {
     return found.error();
   }
@@ -319,12 +317,39 @@ store_result<bool> kv_store::get_in(table t, std::string_view ns, byte_view key,
 
 store_result<bool> kv_store::get(std::string_view ns, byte_view key,
                                  std::vector<uint8_t>& value) {
-  return get_in(kv_table(), ns, key, value);
+  auto txn = read_txn::begin(*env_);
+  if (!txn) return txn.error();
+  return get_in(txn->handle(), kv_table(), ns, key, value);
 }
 
 store_result<bool> kv_store::file_get(std::string_view ns, byte_view name,
                                       std::vector<uint8_t>& bytes) {
-  return get_in(file_table(), ns, name, bytes);
+  auto txn = read_txn::begin(*env_);
+  if (!txn) return txn.error();
+  return get_in(txn->handle(), file_table(), ns, name, bytes);
+}
+
+store_status kv_store::get_many(const std::vector<bool>& files,
+                                const std::vector<std::string>& ns,
+                                const std::vector<std::vector<uint8_t>>& keys,
+                                std::vector<std::vector<uint8_t>>& values,
+                                std::vector<bool>& found,
+                                std::vector<store_status>& status) {
+  auto n = keys.size();
+  values.assign(n, {});
+  found.assign(n, false);
+  status.assign(n, store_status{});
+  auto txn = read_txn::begin(*env_);
+  if (!txn) return txn.error();
+  for (size_t i = 0; i < n; ++i) {
+    auto r = get_in(txn->handle(), files[i] ? file_table() : kv_table(), ns[i],
+                    as_bytes(keys[i]), values[i]);
+    if (!r)
+      status[i] = r.error();
+    else
+      found[i] = *r;
+  }
+  return {};
 }
 
 }  // namespace nz::storage

@@ -174,6 +174,16 @@ class kv_store {
 
   /// Walks both databases and tries to open every record, listing each one
   /// that fails (it does not stop at the first). Errors: lmdb_failure, closed.
+  /// Many gets in one read transaction (the storage actor batches concurrent
+  /// readers). `files[i]` selects the file table. found[i] is false for a
+  /// missing record; status[i] carries a per-record error (corrupt_record,
+  /// invalid_argument); the return value is a failure of the transaction itself.
+  store_status get_many(const std::vector<bool>& files,
+                        const std::vector<std::string>& ns,
+                        const std::vector<std::vector<uint8_t>>& keys,
+                        std::vector<std::vector<uint8_t>>& values,
+                        std::vector<bool>& found, std::vector<store_status>& status);
+
   store_status doctor(kv_doctor_report& report);
 
   const kv_limits& limits() const { return limits_; }
@@ -199,7 +209,7 @@ class kv_store {
                       byte_view value);
   store_status put_one(table t, std::string_view ns, byte_view key, byte_view value);
   store_result<bool> del_one(table t, std::string_view ns, byte_view key);
-  store_result<bool> get_in(table t, std::string_view ns, byte_view key,
+  store_result<bool> get_in(MDB_txn* txn, table t, std::string_view ns, byte_view key,
                             std::vector<uint8_t>& value);
   store_result<kv_page> list_in(table t, std::string_view ns, byte_view prefix,
                                 size_t limit, byte_view cursor);
