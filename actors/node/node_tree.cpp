@@ -80,9 +80,9 @@ supervisor_spec make_node_tree(std::shared_ptr<service_registry> reg,
         so.map_size = opts.config.lmdb_map_size;
         so.find_metrics = [reg] { return reg->get("metrics"); };
         so.find_identity = [reg] { return reg->get("identity"); };
-    so.kv_max_key = opts.config.kv_max_key;
-    so.kv_max_value = opts.config.kv_max_value;
-    so.kv_max_file = opts.config.kv_max_file;
+        so.kv_max_key = opts.config.kv_max_key;
+        so.kv_max_value = opts.config.kv_max_value;
+        so.kv_max_file = opts.config.kv_max_file;
         auto hdl = spawn_storage(sys, std::move(so));
         if (!hdl) return hdl.error();
         return caf::actor_cast<caf::actor>(*hdl);

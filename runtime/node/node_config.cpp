@@ -136,7 +136,8 @@ std::optional<std::string> validate_node_config(const node_config& c) {
   if (c.lmdb_map_size < (uint64_t{1} << 20))
     return std::string{"nzcore.lmdb-map-size must be at least 1 MiB"};
   if (c.kv_max_key == 0 || c.kv_max_value == 0 || c.kv_max_file == 0)
-    return std::string{"nzcore.kv-max-key, kv-max-value and kv-max-file must be positive"};
+    return std::string{
+        "nzcore.kv-max-key, kv-max-value and kv-max-file must be positive"};
   if (c.request_timeout.count() <= 0)
     return std::string{"nzcore.request-timeout must be positive"};
   return std::nullopt;

@@ -55,8 +55,9 @@ inline void retry_or_fail(service_call_ptr self, caf::error err) {
   auto now = self->clock().now();
   auto delay = std::chrono::milliseconds(std::min(5 << std::min(st.attempts, 6), 200));
   if (now + delay >= st.deadline) {
-    auto code = st.last_error == caf::sec::request_timeout ? core_errc::service_timeout
-                                                            : core_errc::service_unavailable;
+    auto code = st.last_error == caf::sec::request_timeout
+                    ? core_errc::service_timeout
+                    : core_errc::service_unavailable;
     st.rp.deliver(make_error(code, "service '" + st.service + "' did not answer ("
                                        + self->system().render(st.last_error) + ")"));
     self->quit();
@@ -66,8 +67,9 @@ inline void retry_or_fail(service_call_ptr self, caf::error err) {
 }
 
 template <class Reply>
-caf::behavior service_call_impl(service_call_ptr self, std::shared_ptr<service_registry> reg,
-                                std::string name, caf::message msg, caf::timespan budget) {
+caf::behavior service_call_impl(service_call_ptr self,
+                                std::shared_ptr<service_registry> reg, std::string name,
+                                caf::message msg, caf::timespan budget) {
   auto& st = self->state;
   st.reg = std::move(reg);
   st.service = std::move(name);

@@ -11,8 +11,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view phrase{reinterpret_cast<const char*>(data), size};
   uint8_t entropy[nz::identity::bip39_max_entropy_bytes];
   size_t len = sizeof(entropy);
-  if (!nz::identity::mnemonic_to_entropy(entropy, len, phrase))
-    return 0;
+  if (!nz::identity::mnemonic_to_entropy(entropy, len, phrase)) return 0;
   std::string again;
   if (!nz::identity::entropy_to_mnemonic(again, entropy, len))
     __builtin_trap();  // decoded entropy must always encode

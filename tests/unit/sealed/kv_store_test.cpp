@@ -148,8 +148,9 @@ TEST_CASE("every limit exceeded is an error naming the limit and the size"
   sealed_fixture fx;
   auto s = fx.store();
   std::vector<uint8_t> out;
-  check_limit(s.put("app", view("k"), view(std::vector<uint8_t>(200000))),
-              "value of 200000 bytes exceeds the 102400-byte limit (nzcore.kv-max-value)");
+  check_limit(
+      s.put("app", view("k"), view(std::vector<uint8_t>(200000))),
+      "value of 200000 bytes exceeds the 102400-byte limit (nzcore.kv-max-value)");
   CHECK(s.put("app", view("k"), view(std::vector<uint8_t>(102400))));
   std::string long_key(257, 'k');
   check_limit(s.put("app", view(long_key), view("v")),
@@ -161,8 +162,9 @@ TEST_CASE("every limit exceeded is an error naming the limit and the size"
   auto d = s.del("app", view(long_key));
   REQUIRE_FALSE(d);
   CHECK(d.error().code == store_errc::limit_exceeded);
-  check_limit(s.file_put("app", view("f"), view(std::vector<uint8_t>((1 << 20) + 1))),
-              "file of 1048577 bytes exceeds the 1048576-byte limit (nzcore.kv-max-file)");
+  check_limit(
+      s.file_put("app", view("f"), view(std::vector<uint8_t>((1 << 20) + 1))),
+      "file of 1048577 bytes exceeds the 1048576-byte limit (nzcore.kv-max-file)");
   check_limit(s.file_put("app", view(long_key), view("x")),
               "file name of 257 bytes exceeds the 256-byte limit (nzcore.kv-max-key)");
   auto l = s.list("app", byte_view{}, 1001, byte_view{});
