@@ -5,6 +5,8 @@
 // Thread rules: plain values, no shared state.
 #pragma once
 
+#include "messages/result.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -40,44 +42,12 @@ struct store_error {
   std::string message;
 };
 
-/// Either a T or a store_error (a minimal `expected` for C++17).
+/// Either a T or a store_error (messages/result.hpp).
 template <class T>
-class [[nodiscard]] store_result {
- public:
-  // Two overloads (not one by-value) so that `return local;` moves in C++17.
-  store_result(T&& value) : v_(std::move(value)) {}
-  store_result(const T& value) : v_(value) {}
-  store_result(store_error err) : v_(std::move(err)) {}
-
-  explicit operator bool() const { return v_.index() == 0; }
-  T& operator*() & { return std::get<0>(v_); }
-  T&& operator*() && { return std::get<0>(std::move(v_)); }
-  const T& operator*() const& { return std::get<0>(v_); }
-  T* operator->() { return &std::get<0>(v_); }
-  const T* operator->() const { return &std::get<0>(v_); }
-  /// REQUIRES: !*this
-  const store_error& error() const { return std::get<1>(v_); }
-
- private:
-  std::variant<T, store_error> v_;
-};
+using store_result = basic_result<T, store_error>;
 
 /// Success or a store_error.
-template <>
-class [[nodiscard]] store_result<void> {
- public:
-  store_result() = default;
-  store_result(store_error err) : err_(std::move(err)) {}
-
-  explicit operator bool() const { return !err_.has_value(); }
-  /// REQUIRES: !*this
-  const store_error& error() const { return *err_; }
-
- private:
-  std::optional<store_error> err_;
-};
-
-using store_status = store_result<void>;
+using store_status = basic_result<void, store_error>;
 
 inline store_error make_store_error(store_errc code, std::string message) {
   return store_error{code, std::move(message)};

@@ -8,6 +8,8 @@
 // Thread rules: plain values, no shared state.
 #pragma once
 
+#include "messages/result.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -55,23 +57,9 @@ struct identity_error {
   uint32_t word_position = 0;
 };
 
-/// Success or an identity_error (output arguments carry the results).
-class [[nodiscard]] identity_status {
- public:
-  identity_status() = default;
-  identity_status(identity_error err) : err_(std::move(err)) {}
-
-  explicit operator bool() const { return !err_.has_value(); }
-  /// REQUIRES: !*this
-  const identity_error& error() const { return *err_; }
-  /// The error code, or nullopt on success.
-  std::optional<identity_errc> code() const {
-    return err_ ? std::optional<identity_errc>(err_->code) : std::nullopt;
-  }
-
- private:
-  std::optional<identity_error> err_;
-};
+/// Success or an identity_error (output arguments carry the results);
+/// code() gives the error code or nullopt (messages/result.hpp).
+using identity_status = basic_result<void, identity_error>;
 
 inline identity_error make_identity_error(identity_errc code, std::string message,
                                           uint32_t word_position = 0) {

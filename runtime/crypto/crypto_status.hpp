@@ -9,6 +9,8 @@
 // Thread rules: plain values, no shared state.
 #pragma once
 
+#include "messages/result.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -61,43 +63,12 @@ struct crypto_error {
   std::string message;
 };
 
-/// Either a T or a crypto_error (a minimal `expected` for C++17).
+/// Either a T or a crypto_error (messages/result.hpp).
 template <class T>
-class [[nodiscard]] crypto_result {
- public:
-  crypto_result(T&& value) : v_(std::move(value)) {}
-  crypto_result(const T& value) : v_(value) {}
-  crypto_result(crypto_error err) : v_(std::move(err)) {}
-
-  explicit operator bool() const { return v_.index() == 0; }
-  T& operator*() & { return std::get<0>(v_); }
-  T&& operator*() && { return std::get<0>(std::move(v_)); }
-  const T& operator*() const& { return std::get<0>(v_); }
-  T* operator->() { return &std::get<0>(v_); }
-  const T* operator->() const { return &std::get<0>(v_); }
-  /// REQUIRES: !*this
-  const crypto_error& error() const { return std::get<1>(v_); }
-
- private:
-  std::variant<T, crypto_error> v_;
-};
+using crypto_result = basic_result<T, crypto_error>;
 
 /// Success or a crypto_error.
-template <>
-class [[nodiscard]] crypto_result<void> {
- public:
-  crypto_result() = default;
-  crypto_result(crypto_error err) : err_(std::move(err)) {}
-
-  explicit operator bool() const { return !err_.has_value(); }
-  /// REQUIRES: !*this
-  const crypto_error& error() const { return *err_; }
-
- private:
-  std::optional<crypto_error> err_;
-};
-
-using crypto_status = crypto_result<void>;
+using crypto_status = basic_result<void, crypto_error>;
 
 inline crypto_error make_crypto_error(crypto_errc code, std::string message) {
   return crypto_error{code, std::move(message)};
