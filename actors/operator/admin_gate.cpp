@@ -18,8 +18,10 @@ namespace {
 
 using promise = caf::typed_response_promise<operator_reply>;
 
-/// At most this many answered requests are remembered for retries.
+/// At most this many answered requests, and this many bytes of their replies,
+/// are remembered for retries (the oldest are forgotten first).
 constexpr size_t max_remembered = 1024;
+constexpr size_t max_remembered_bytes = size_t{8} << 20;
 
 /// One request id: the reply once there is one, and everyone waiting for it.
 struct request_entry {
@@ -31,6 +33,7 @@ struct request_entry {
 struct gate_state {
   std::unordered_map<std::string, request_entry> requests;
   std::deque<std::string> order;  ///< insertion order, for eviction
+  size_t reply_bytes = 0;         ///< text + JSON of the remembered replies
   static inline const char* name = "nz.admin_gate";
 };
 
@@ -51,12 +54,22 @@ std::string dedupe_key(const operator_request& req) {
   return key;
 }
 
-void remember(self_ptr self, const std::string& key) {
+size_t reply_size(const operator_reply& rep) {
+  return rep.text.size() + rep.json.size();
+}
+
+/// Forgets the oldest answered requests beyond the count and byte bounds.
+/// Requests still running are never forgotten (their waiters need the reply).
+void evict(self_ptr self) {
   auto& st = self->state;
-  st.order.push_back(key);
-  while (st.order.size() > max_remembered) {
+  while (!st.order.empty()
+         && (st.order.size() > max_remembered || st.reply_bytes > max_remembered_bytes)) {
     auto i = st.requests.find(st.order.front());
-    if (i != st.requests.end() && i->second.done) st.requests.erase(i);
+    if (i != st.requests.end() && !i->second.done) break;
+    if (i != st.requests.end()) {
+      st.reply_bytes -= reply_size(i->second.reply);
+      st.requests.erase(i);
+    }
     st.order.pop_front();
   }
 }
@@ -96,14 +109,16 @@ operator_actor::behavior_type gate_impl(self_ptr self,
           return rp;
         }
         st.requests[key].waiters.push_back(rp);
-        remember(self, key);
+        st.order.push_back(key);
         forward(self, reg, budget, std::move(req), [self, key](operator_reply rep) {
           auto i = self->state.requests.find(key);
           if (i == self->state.requests.end()) return;
           for (auto& w : i->second.waiters) w.deliver(rep);
           i->second.waiters.clear();
           i->second.done = true;
+          self->state.reply_bytes += reply_size(rep);
           i->second.reply = std::move(rep);
+          evict(self);
         });
         return rp;
       },

@@ -7,7 +7,8 @@
 // Retries: a request carrying a request_id that the gate has seen (same client
 // and token) is answered with the first attempt's reply — or joins it while it
 // is still running — so nzctl may resend after a lost reply and no command runs
-// twice. The newest 1,024 answered ids are remembered.
+// twice. The newest answered ids are remembered: at most 1,024 of them and 8 MiB
+// of reply text.
 #pragma once
 
 #include <memory>
