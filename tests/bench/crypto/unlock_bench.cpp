@@ -12,22 +12,14 @@
 
 #include <sodium.h>
 
+#include "bench/support/bench_stats.hpp"
 #include "runtime/crypto/key_file.hpp"
 
 using namespace nz::crypto;
 
 namespace {
 
-using clock_type = std::chrono::steady_clock;
-
-double ms_since(clock_type::time_point t0) {
-  return std::chrono::duration<double, std::milli>(clock_type::now() - t0).count();
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
+using namespace nz::bench;
 
 bool bench(const char* name, kdf_params params, int runs) {
   secret_string pw;

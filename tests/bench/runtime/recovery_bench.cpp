@@ -41,6 +41,8 @@
 #include <caf/system_messages.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
+#include "bench/support/bench_stats.hpp"
+#include "bench/support/request_pump.hpp"
 #include "messages/core_errors.hpp"
 #include "messages/register_types.hpp"
 #include "runtime/log/log.hpp"
@@ -54,7 +56,7 @@
 
 namespace {
 
-using clock_type = std::chrono::steady_clock;
+using namespace nz::bench;
 using nz::test::ledger_actor;
 
 constexpr int repeats = 3;
@@ -75,18 +77,9 @@ struct percentiles {
   double p50 = 0, p90 = 0, p99 = 0, max = 0;
 };
 
-percentiles percentiles_of(std::vector<double> xs) {
-  std::sort(xs.begin(), xs.end());
-  auto at = [&](double q) {
-    auto i = static_cast<size_t>(q * static_cast<double>(xs.size() - 1) + 0.5);
-    return xs[std::min(i, xs.size() - 1)];
-  };
-  return {at(0.50), at(0.90), at(0.99), xs.back()};
-}
-
-double median(std::vector<double> xs) {
-  std::sort(xs.begin(), xs.end());
-  return xs[xs.size() / 2];
+percentiles percentiles_of(const std::vector<double>& xs) {
+  return {percentile(xs, 0.50), percentile(xs, 0.90), percentile(xs, 0.99),
+          *std::max_element(xs.begin(), xs.end())};
 }
 
 percentiles median_of(const std::vector<percentiles>& runs) {
@@ -124,33 +117,16 @@ nz::journal_options ledger_options() {
 /// the last acknowledged value to `done`.
 caf::behavior prefill_driver(caf::event_based_actor* self, ledger_actor ledger,
                              uint64_t total, caf::actor done) {
-  auto next = std::make_shared<uint64_t>(1);
-  auto acked = std::make_shared<uint64_t>(0);
-  auto send_one = std::make_shared<std::function<void()>>();
-  *send_one = [=] {
-    if (*next > total) return;
-    auto value = (*next)++;
-    self->request(ledger, request_timeout, nz::append_atom::value, value)
-        .then(
-            [=](uint64_t v) {
-              *acked = std::max(*acked, v);
-              if (*acked == total) {
-                self->send(done, *acked);
-                *send_one = nullptr;  // break the self-reference
-                self->quit();
-                return;
-              }
-              (*send_one)();
-            },
-            [=](caf::error& err) {
-              std::fprintf(stderr, "prefill append failed: %s\n",
-                           self->system().render(err).c_str());
-              self->send(done, *acked);
-              *send_one = nullptr;
-              self->quit();
-            });
-  };
-  for (uint64_t i = 0; i < prefill_window && i < total; ++i) (*send_one)();
+  // The ledger acknowledges in order, so the count of acks is the last value.
+  pump_requests(self, total, prefill_window, done, [=](uint64_t i, auto ok) {
+    self->request(ledger, request_timeout, nz::append_atom::value, i + 1)
+        .then([ok](uint64_t) { ok(true); },
+              [self, ok](caf::error& err) {
+                std::fprintf(stderr, "prefill append failed: %s\n",
+                             self->system().render(err).c_str());
+                ok(false);
+              });
+  });
   return {[](caf::unit_t) {}};
 }
 

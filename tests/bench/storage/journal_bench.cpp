@@ -25,6 +25,8 @@
 #include <caf/scoped_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
+#include "bench/support/bench_stats.hpp"
+#include "bench/support/request_pump.hpp"
 #include "messages/metrics_api.hpp"
 #include "messages/register_types.hpp"
 #include "storage/lmdb_env.hpp"
@@ -34,21 +36,12 @@
 
 namespace {
 
-using clock_type = std::chrono::steady_clock;
+using namespace nz::bench;
 
 constexpr size_t payload_size = 100;
 constexpr int writers = 8;
 constexpr uint64_t in_flight = 64;
 constexpr int repeats = 3;
-
-double seconds_since(clock_type::time_point t0) {
-  return std::chrono::duration<double>(clock_type::now() - t0).count();
-}
-
-double median(std::vector<double> xs) {
-  std::sort(xs.begin(), xs.end());
-  return xs[xs.size() / 2];
-}
 
 // -- storage actor ------------------------------------------------------------
 
@@ -71,44 +64,21 @@ nz::metrics_actor::behavior_type counting_metrics(std::shared_ptr<commit_counter
   };
 }
 
-struct writer_state {
-  uint64_t sent = 0;
-  uint64_t acked = 0;
-  uint64_t failed = 0;
-};
-
 /// Keeps `window` appends in flight until `total` are acknowledged, then
 /// reports the number of acks to `done` and quits.
 caf::behavior writer(caf::event_based_actor* self, nz::storage_actor st,
                      std::string stream, uint64_t total, uint64_t window,
                      caf::actor done) {
-  auto state = std::make_shared<writer_state>();
   auto payload = std::make_shared<nz::bytes>(payload_size, uint8_t{0x42});
-  auto send_one = std::make_shared<std::function<void()>>();
-  *send_one = [=] {
-    auto seq = ++state->sent;
-    self->request(st, caf::infinite, nz::append_atom::value, stream, seq, *payload)
-        .then(
-            [=](uint64_t) {
-              ++state->acked;
-              if (state->sent < total)
-                (*send_one)();
-              else if (state->acked + state->failed == total) {
-                self->send(done, state->acked);
-                *send_one = nullptr;  // break the self-reference
-                self->quit();
-              }
-            },
-            [=](caf::error& err) {
-              std::fprintf(stderr, "append failed: %s\n",
-                           self->system().render(err).c_str());
-              ++state->failed;
-              *send_one = nullptr;
-              self->send(done, state->acked);
-              self->quit();
-            });
-  };
-  for (uint64_t i = 0; i < window && i < total; ++i) (*send_one)();
+  pump_requests(self, total, window, done, [=](uint64_t i, auto ok) {
+    self->request(st, caf::infinite, nz::append_atom::value, stream, i + 1, *payload)
+        .then([ok](uint64_t) { ok(true); },
+              [self, ok](caf::error& err) {
+                std::fprintf(stderr, "append failed: %s\n",
+                             self->system().render(err).c_str());
+                ok(false);
+              });
+  });
   return {[](caf::unit_t) {}};
 }
 

@@ -47,6 +47,8 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/identity/identity_actor.hpp"
+#include "bench/support/bench_stats.hpp"
+#include "bench/support/request_pump.hpp"
 #include "messages/core_errors.hpp"
 #include "messages/kv_api.hpp"
 #include "messages/metrics_api.hpp"
@@ -59,7 +61,7 @@
 
 namespace {
 
-using clock_type = std::chrono::steady_clock;
+using namespace nz::bench;
 using nz::bytes;
 using key_list = std::vector<bytes>;
 
@@ -77,32 +79,6 @@ const std::string kv_ns = "bench";
 [[noreturn]] void die(const std::string& what) {
   std::fprintf(stderr, "nz_bench_sealed: %s\n", what.c_str());
   std::exit(1);
-}
-
-double seconds_since(clock_type::time_point t0) {
-  return std::chrono::duration<double>(clock_type::now() - t0).count();
-}
-
-double us_since(clock_type::time_point t0) {
-  return std::chrono::duration<double, std::micro>(clock_type::now() - t0).count();
-}
-
-double median(std::vector<double> xs) {
-  std::sort(xs.begin(), xs.end());
-  return xs[xs.size() / 2];
-}
-
-double percentile(std::vector<double> xs, double q) {
-  std::sort(xs.begin(), xs.end());
-  auto i = static_cast<size_t>(q * static_cast<double>(xs.size() - 1) + 0.5);
-  return xs[std::min(i, xs.size() - 1)];
-}
-
-uint64_t splitmix64(uint64_t& s) {
-  uint64_t z = (s += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
 }
 
 bytes random_bytes(size_t n) {
@@ -215,34 +191,16 @@ nz::metrics_actor::behavior_type commit_counter(
 caf::behavior put_writer(caf::event_based_actor* self, nz::storage_actor st,
                          std::shared_ptr<const key_list> keys, size_t begin, size_t end,
                          std::shared_ptr<const bytes> value, caf::actor done) {
-  auto next = std::make_shared<size_t>(begin);
-  auto acked = std::make_shared<uint64_t>(0);
-  auto total = static_cast<uint64_t>(end - begin);
-  auto send_one = std::make_shared<std::function<void()>>();
-  *send_one = [=] {
-    if (*next == end) return;
-    const auto& key = (*keys)[(*next)++];
-    self->request(st, request_timeout, nz::kv_put_atom::value, uint8_t{0}, kv_ns, key,
-                  *value)
-        .then(
-            [=](bool) {
-              if (++*acked == total) {
-                self->send(done, *acked);
-                *send_one = nullptr;  // break the self-reference
-                self->quit();
-                return;
-              }
-              (*send_one)();
-            },
-            [=](caf::error& err) {
-              std::fprintf(stderr, "kv_put failed: %s\n",
-                           self->system().render(err).c_str());
-              self->send(done, *acked);
-              *send_one = nullptr;
-              self->quit();
-            });
-  };
-  for (uint64_t i = 0; i < write_window; ++i) (*send_one)();
+  pump_requests(self, end - begin, write_window, done, [=](uint64_t i, auto ok) {
+    self->request(st, request_timeout, nz::kv_put_atom::value, uint8_t{0}, kv_ns,
+                  (*keys)[begin + i], *value)
+        .then([ok](bool) { ok(true); },
+              [self, ok](caf::error& err) {
+                std::fprintf(stderr, "kv_put failed: %s\n",
+                             self->system().render(err).c_str());
+                ok(false);
+              });
+  });
   return {[](caf::unit_t) {}};
 }
 
@@ -253,42 +211,23 @@ caf::behavior get_reader(caf::event_based_actor* self, nz::storage_actor st,
                          std::shared_ptr<const key_list> keys, uint64_t count,
                          uint64_t seed, std::shared_ptr<const bytes> value,
                          caf::actor done) {
-  auto sent = std::make_shared<uint64_t>(0);
-  auto good = std::make_shared<uint64_t>(0);
   auto rng = std::make_shared<uint64_t>(seed);
-  auto send_one = std::make_shared<std::function<void()>>();
-  *send_one = [=] {
-    if (*sent == count) return;
-    ++*sent;
+  pump_requests(self, count, read_window, done, [=](uint64_t, auto ok) {
     const auto& key = (*keys)[splitmix64(*rng) % keys->size()];
     self->request(st, request_timeout, nz::kv_get_atom::value, uint8_t{0}, kv_ns, key)
         .then(
-            [=](bytes& got) {
-              if (got != *value) {
+            [value, ok](bytes& got) {
+              if (got != *value)
                 std::fprintf(stderr, "kv_get returned a wrong value (%zu bytes)\n",
                              got.size());
-                self->send(done, *good);
-                *send_one = nullptr;
-                self->quit();
-                return;
-              }
-              if (++*good == count) {
-                self->send(done, *good);
-                *send_one = nullptr;
-                self->quit();
-                return;
-              }
-              (*send_one)();
+              ok(got == *value);
             },
-            [=](caf::error& err) {
+            [self, ok](caf::error& err) {
               std::fprintf(stderr, "kv_get failed: %s\n",
                            self->system().render(err).c_str());
-              self->send(done, *good);
-              *send_one = nullptr;
-              self->quit();
+              ok(false);
             });
-  };
-  for (uint64_t i = 0; i < read_window; ++i) (*send_one)();
+  });
   return {[](caf::unit_t) {}};
 }
 
