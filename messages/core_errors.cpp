@@ -47,6 +47,31 @@ const char* to_string(storage_errc x) {
   return "unknown";
 }
 
+const char* to_string(trust_errc x) {
+  switch (x) {
+    case trust_errc::none:
+      return "none";
+    case trust_errc::invalid_argument:
+      return "invalid_argument";
+    case trust_errc::limit_exceeded:
+      return "limit_exceeded";
+    case trust_errc::revoked:
+      return "revoked";
+    case trust_errc::unknown_key:
+      return "unknown_key";
+    case trust_errc::damaged:
+      return "damaged";
+    case trust_errc::not_found:
+      return "not_found";
+  }
+  return "unknown";
+}
+
+caf::error make_error(trust_errc x, std::string context) {
+  return caf::error{static_cast<uint8_t>(x), trust_category,
+                    caf::make_message(std::move(context))};
+}
+
 caf::error make_error(core_errc x) {
   return caf::error{static_cast<uint8_t>(x), core_category};
 }

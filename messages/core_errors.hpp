@@ -47,16 +47,36 @@ enum class storage_errc : uint8_t {
   no_storage_key = 7,
 };
 
+/// Failures of the trust store (messages/trust_api.hpp).
+enum class trust_errc : uint8_t {
+  none = 0,
+  /// A malformed key, level, label, duration or bundle; the context says which.
+  invalid_argument = 1,
+  /// A configured limit would be exceeded; the context names it.
+  limit_exceeded = 2,
+  /// The subject's key is revoked; revocation is permanent.
+  revoked = 3,
+  /// A node id that matches no key this node knows.
+  unknown_key = 4,
+  /// The trust log failed verification; the node refuses to serve its state.
+  damaged = 5,
+  /// Nothing to remove or show.
+  not_found = 6,
+};
+
 const char* to_string(core_errc x);
 const char* to_string(storage_errc x);
+const char* to_string(trust_errc x);
 
 inline constexpr caf::atom_value core_category = caf::atom("nzcore");
 inline constexpr caf::atom_value storage_category = caf::atom("nzstorage");
+inline constexpr caf::atom_value trust_category = caf::atom("nztrust");
 
 caf::error make_error(core_errc x);
 caf::error make_error(core_errc x, std::string context);
 caf::error make_error(storage_errc x);
 caf::error make_error(storage_errc x, std::string context);
+caf::error make_error(trust_errc x, std::string context);
 
 /// True for errors that mean "the callee was gone or not there yet": a request
 /// that gets one may be retried against the restarted service.

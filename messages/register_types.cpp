@@ -2,6 +2,7 @@
 
 #include <caf/actor_system_config.hpp>
 
+#include "messages/audit_api.hpp"
 #include "messages/core_errors.hpp"
 #include "messages/identity_api.hpp"
 #include "messages/kv_api.hpp"
@@ -9,6 +10,7 @@
 #include "messages/node_api.hpp"
 #include "messages/operator_api.hpp"
 #include "messages/storage_api.hpp"
+#include "messages/trust_api.hpp"
 
 namespace nz {
 
@@ -55,8 +57,17 @@ void register_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<identity_info>("nz.identity_info");
   cfg.add_message_type<kv_listing>("nz.kv_listing");
   cfg.add_message_type<std::vector<std::vector<uint8_t>>>("nz.bytes_list");
+  cfg.add_message_type<audit_event>("nz.audit_event");
+  cfg.add_message_type<audit_page>("nz.audit_page");
+  cfg.add_message_type<trust_assert_request>("nz.trust_assert_request");
+  cfg.add_message_type<trust_entry>("nz.trust_entry");
+  cfg.add_message_type<std::vector<trust_entry>>("nz.trust_entries");
+  cfg.add_message_type<trust_verdict>("nz.trust_verdict");
+  cfg.add_message_type<trust_log_report>("nz.trust_log_report");
+  cfg.add_message_type<trust_import_report>("nz.trust_import_report");
   cfg.add_error_category(core_category, renderer<core_errc>("nz.core."));
   cfg.add_error_category(storage_category, renderer<storage_errc>("nz.storage."));
+  cfg.add_error_category(trust_category, renderer<trust_errc>("nz.trust."));
 }
 
 }  // namespace nz

@@ -52,6 +52,15 @@ std::vector<family_spec> build_catalog() {
                            "Rejected operator authentication attempts.", {"reason"}),
                    {{"bad_token"}, {"locked_out"}, {"throttled"}}),
       counter("nzcore_auth_lockouts_total", "Times the operator interface locked out."),
+      // -- trust store ----------------------------------------------------------
+      with_initial(counter("nzcore_trust_changes_total",
+                           "Assertions this node made, by kind.", {"kind"}),
+                   {{"set_level"}, {"delegate"}, {"revoke"}, {"remove"}}),
+      counter("nzcore_trust_rejections_total",
+              "Foreign assertions or bundles refused by the sync rules, by reason.",
+              {"reason"}),
+      counter("nzcore_trust_log_damaged_total",
+              "Starts of the trust actor that found its log failed verification."),
       counter("nzcore_operator_requests_total", "Operator requests handled.",
               {"command", "status"}),
       // -- node ---------------------------------------------------------------

@@ -4,11 +4,13 @@
 #include <caf/event_based_actor.hpp>
 #include <caf/io/middleman.hpp>
 
+#include "actors/audit/audit_actor.hpp"
 #include "actors/identity/identity_actor.hpp"
 #include "actors/metrics/metrics_actor.hpp"
 #include "actors/node_info/node_info_actor.hpp"
 #include "actors/operator/auth_limiter_actor.hpp"
 #include "actors/operator/operator_actor.hpp"
+#include "actors/trust/trust_actor.hpp"
 #include "runtime/supervision/service_registry.hpp"
 #include "storage/storage_actor.hpp"
 
@@ -87,6 +89,21 @@ supervisor_spec make_node_tree(std::shared_ptr<service_registry> reg,
         if (!hdl) return hdl.error();
         return caf::actor_cast<caf::actor>(*hdl);
       }));
+  core.children.push_back(worker("audit", [reg, cfg](caf::actor_system& sys) {
+    audit_options ao;
+    ao.storage_timeout = cfg.request_timeout * 2;
+    return spawn_audit(sys, reg, std::move(ao));
+  }));
+  core.children.push_back(worker("trust", [reg, cfg](caf::actor_system& sys) {
+    trust_options to;
+    to.max_trusted = cfg.trust_max_trusted;
+    to.max_third_party = cfg.trust_max_third_party;
+    to.max_batch = cfg.trust_max_batch;
+    to.max_depth = cfg.trust_max_depth;
+    to.default_ttl_ms = cfg.trust_default_ttl.count();
+    to.storage_timeout = cfg.request_timeout * 2;
+    return spawn_trust(sys, reg, std::move(to));
+  }));
   core.children.push_back(worker("node_info", [reg, cfg](caf::actor_system& sys) {
     return spawn_node_info(sys, reg, journal_of(cfg, "node_info"));
   }));
@@ -131,7 +148,7 @@ supervisor_spec make_node_tree(std::shared_ptr<service_registry> reg,
   shutdown_options so;
   so.steps.push_back(unpublish_step(opts.admin, per_phase));
   for (auto phase : {shutdown_phase::drain, shutdown_phase::flush})
-    for (auto svc : {"node_info", "auth_limiter"})
+    for (auto svc : {"trust", "node_info", "auth_limiter", "audit"})
       so.steps.push_back(phase_step(reg, svc, phase, per_phase));
   so.steps.push_back(
       phase_step(reg, "storage", shutdown_phase::close_storage, per_phase));

@@ -60,6 +60,13 @@ void run_kv_command(operator_actor::pointer self, const command_context& ctx,
     done(error_reply(self->system(), err));
   };
   auto budget = ctx.opts->request_timeout;
+  if (a.size() >= 2 && a[1].compare(0, 3, "nz.") == 0) {
+    // The node's own logs (trust log, audit log) live there; they change only
+    // through their actors so that their chains stay intact.
+    done(make_reply(operator_status::forbidden,
+                    "namespace '" + a[1] + "' is reserved for the node (prefix 'nz.')"));
+    return;
+  }
   if (a.size() == 4 && a[0] == "put") {
     call_service<bool>(
         self, ctx.reg, "storage", budget,

@@ -8,6 +8,7 @@
 #include <caf/actor_system.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
+#include "actors/audit/audit_client.hpp"
 #include "actors/operator/operator_commands.hpp"
 #include "messages/core_errors.hpp"
 #include "messages/node_api.hpp"
@@ -75,6 +76,10 @@ void on_bad_token(self_ptr self, promise rp, operator_request req) {
   metric_add(*st.reg, "nzcore_auth_failures_total", {"bad_token"});
   log::warn("operator", "authentication failed for client '{}' (command '{}')",
             req.client, command_label(req.command));
+  // Failures are bounded by the global budget, so recording each cannot flood
+  // the audit log; refusals of locked-out or throttled clients are not recorded.
+  audit_record(self, st.reg, st.opts.request_timeout, "auth_failure", req.client,
+               "wrong token (command '" + command_label(req.command) + "')");
   call_service<auth_verdict>(
       self, st.reg, "auth_limiter", st.opts.request_timeout,
       [self, rp, req](auth_verdict& v) mutable {
@@ -83,6 +88,10 @@ void on_bad_token(self_ptr self, promise rp, operator_request req) {
         if (v.kind == auth_verdict::locked_out) {
           log::warn("operator", "client '{}' locked out for {} s after repeated failures",
                     req.client, v.retry_after_ms / 1000);
+          audit_record(self, self->state.reg, self->state.opts.request_timeout, "lockout",
+                       req.client,
+                       "locked out for " + std::to_string(v.retry_after_ms / 1000)
+                           + " s after " + std::to_string(v.failures) + " failures");
           deny(self, rp, req, operator_status::unauthorized,
                "wrong token; too many failures: client '" + req.client
                    + "' is now locked out for " + std::to_string(v.retry_after_ms / 1000)

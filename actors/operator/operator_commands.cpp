@@ -10,6 +10,7 @@
 
 #include "actors/operator/kv_commands.hpp"
 #include "actors/operator/operator_actor.hpp"
+#include "actors/operator/trust_commands.hpp"
 #include "messages/core_errors.hpp"
 #include "messages/identity_api.hpp"
 #include "messages/metrics_api.hpp"
@@ -37,6 +38,9 @@ const char* help_text =
     "  identity                node id, public keys, key file KDF parameters\n"
     "  kv put|get|del|list     sealed key-value records in namespaces\n"
     "  file put|get|del|list   sealed files (up to 1 MiB)\n"
+    "  trust add|delegate|revoke|remove|list|show|log|export|import\n"
+    "                          the trust store: signed, hash-chained trust log\n"
+    "  audit [--since DUR]     the security audit log (hash-chained, sealed)\n"
     "  metrics                 Prometheus text exposition of all metrics\n"
     "  shutdown                graceful shutdown (same as SIGTERM)\n"
     "  chaos crash <actor>     make an actor fail (node must run with --enable-chaos)\n";
@@ -232,8 +236,8 @@ operator_reply make_reply(operator_status status, std::string text, std::string 
 }
 
 std::string command_label(const std::string& command) {
-  for (auto known :
-       {"status", "actors", "identity", "metrics", "shutdown", "chaos", "help"})
+  for (auto known : {"status", "actors", "identity", "kv", "file", "trust", "audit",
+                     "metrics", "shutdown", "chaos", "help"})
     if (command == known) return command;
   return "unknown";
 }
@@ -271,6 +275,10 @@ void run_command(operator_actor::pointer self, const command_context& ctx,
     cmd_identity(self, ctx, std::move(done));
   else if (cmd == "kv" || cmd == "file")
     run_kv_command(self, ctx, req, cmd == "file", std::move(done));
+  else if (cmd == "trust")
+    run_trust_command(self, ctx, req, std::move(done));
+  else if (cmd == "audit")
+    run_audit_command(self, ctx, req, std::move(done));
   else if (cmd == "metrics")
     cmd_metrics(self, ctx, std::move(done));
   else if (cmd == "shutdown")

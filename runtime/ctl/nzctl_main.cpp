@@ -141,6 +141,99 @@ int main(int argc, char** argv) {
     });
     for (auto* sub : {put, get, del, list}) sub->fallthrough();
   }
+  // trust: the trust store; audit: the security audit log.
+  auto* trust = app.add_subcommand("trust", "The trust store (signed, hash-chained log)");
+  trust->require_subcommand(1);
+  trust->fallthrough();
+  std::string subject, level, expires, depth, max_level, bundle_file;
+  std::vector<std::string> labels;
+  bool verify = false;
+  int log_limit = 50;
+  auto* tadd = trust->add_subcommand("add", "Trust a key at a level");
+  tadd->add_option("key", subject, "Ed25519 public key (hex or base64) or known node id")
+      ->required();
+  tadd->add_option("--level", level, "unknown|low|medium|high|ultimate or 0-4")
+      ->required();
+  tadd->add_option("--expires", expires, "Expire after a duration (90s, 15m, 24h, 7d)");
+  tadd->add_option("--label", labels, "A label key=value (repeatable)");
+  tadd->callback([&] {
+    command = "trust";
+    args = {"add", subject, "--level", level};
+    if (!expires.empty()) args.insert(args.end(), {"--expires", expires});
+    for (auto& l : labels) args.insert(args.end(), {"--label", l});
+  });
+  auto* tdel = trust->add_subcommand("delegate", "Let a key vouch for others");
+  tdel->add_option("key", subject, "Public key or known node id")->required();
+  tdel->add_option("--depth", depth, "How many hops it may delegate further (1-4)")
+      ->required();
+  tdel->add_option("--max-level", max_level, "The highest level it may grant")
+      ->required();
+  tdel->add_option("--expires", expires, "Expire after a duration");
+  tdel->callback([&] {
+    command = "trust";
+    args = {"delegate", subject, "--depth", depth, "--max-level", max_level};
+    if (!expires.empty()) args.insert(args.end(), {"--expires", expires});
+  });
+  for (auto verb : {"revoke", "remove"}) {
+    auto* t =
+        trust->add_subcommand(verb, std::string{verb} == "revoke"
+                                        ? "Revoke a key (permanent)"
+                                        : "Remove this node's assertions about a key");
+    t->add_option("key", subject, "Public key or known node id")->required();
+    t->callback([&, verb] {
+      command = "trust";
+      args = {verb, subject};
+    });
+  }
+  trust->add_subcommand("list", "This node's trust records")->callback([&] {
+    command = "trust";
+    args = {"list"};
+  });
+  auto* tshow = trust->add_subcommand("show", "Effective trust and its justification");
+  tshow->add_option("key", subject, "Public key or known node id")->required();
+  tshow->callback([&] {
+    command = "trust";
+    args = {"show", subject};
+  });
+  auto* tlog = trust->add_subcommand("log", "The trust log; --verify checks the chain");
+  tlog->add_flag("--verify", verify, "Check every hash link and signature");
+  tlog->add_option("--limit", log_limit, "Show the newest N entries")
+      ->capture_default_str();
+  tlog->callback([&] {
+    command = "trust";
+    args = {"log", "--limit", std::to_string(log_limit)};
+    if (verify) args.push_back("--verify");
+  });
+  auto* texp =
+      trust->add_subcommand("export", "Write a signed bundle of this node's assertions");
+  texp->add_option("--out", out_file, "Bundle file (mode 0600)")->required();
+  texp->callback([&] {
+    command = "trust";
+    raw_output = true;
+    args = {"export"};
+  });
+  auto* timp =
+      trust->add_subcommand("import", "Verify a bundle and apply it (all or nothing)");
+  timp->add_option("bundle", bundle_file, "Bundle file")
+      ->required()
+      ->check(CLI::ExistingFile);
+  timp->callback([&] {
+    command = "trust";
+    args = {"import", ""};
+  });
+  for (auto* sub : {tadd, tdel, tshow, tlog, texp, timp}) sub->fallthrough();
+  auto* audit = app.add_subcommand("audit", "The security audit log");
+  std::string since;
+  int audit_limit = 100;
+  audit->add_option("--since", since, "Only events of the last DUR (15m, 24h, 7d)");
+  audit->add_option("--limit", audit_limit, "At most N events (newest)")
+      ->capture_default_str();
+  audit->fallthrough();
+  audit->callback([&] {
+    command = "audit";
+    args = {"--limit", std::to_string(audit_limit)};
+    if (!since.empty()) args.insert(args.end(), {"--since", since});
+  });
   if (auto code = nz::parse_cli(app, argc, argv)) return *code;
   if (!in_file.empty() && !args.empty() && args[0] == "put") {
     auto content = nz::read_small_file(in_file, 2 << 20);
@@ -149,6 +242,15 @@ int main(int argc, char** argv) {
       return 1;
     }
     args[3] = std::move(*content);
+  }
+  if (!bundle_file.empty()) {
+    // A bundle holds at most 8 MiB (docs/trust.md); the node checks it again.
+    auto content = nz::read_small_file(bundle_file, 8 << 20);
+    if (!content) {
+      std::cerr << "nzctl: cannot read " << bundle_file << " (or larger than 8 MiB)\n";
+      return 1;
+    }
+    args[1] = std::move(*content);
   }
   if (data_dir.empty() && (port < 0 || token_file.empty())) {
     std::cerr << "nzctl: give --data DIR (or both --port and --token-file)\n";

@@ -83,6 +83,11 @@ std::map<std::string, setter> setters(node_config& c) {
       {"kv-max-value", int_setter(c.kv_max_value, uint64_t{64} << 20)},
       {"kv-max-file", int_setter(c.kv_max_file, uint64_t{256} << 20)},
       {"request-timeout", duration_setter(c.request_timeout)},
+      {"trust-max-trusted", int_setter(c.trust_max_trusted, 1'000'000)},
+      {"trust-max-third-party", int_setter(c.trust_max_third_party, 10'000)},
+      {"trust-max-batch", int_setter(c.trust_max_batch, 10'000)},
+      {"trust-max-depth", int_setter(c.trust_max_depth, 8)},
+      {"trust-default-ttl", duration_setter(c.trust_default_ttl)},
   };
 }
 
@@ -140,6 +145,11 @@ std::optional<std::string> validate_node_config(const node_config& c) {
         "nzcore.kv-max-key, kv-max-value and kv-max-file must be positive"};
   if (c.request_timeout.count() <= 0)
     return std::string{"nzcore.request-timeout must be positive"};
+  if (c.trust_max_trusted == 0 || c.trust_max_batch == 0 || c.trust_max_depth == 0)
+    return std::string{
+        "nzcore.trust-max-trusted, trust-max-batch and trust-max-depth must be positive"};
+  if (c.trust_default_ttl.count() <= 0)
+    return std::string{"nzcore.trust-default-ttl must be positive"};
   return std::nullopt;
 }
 
@@ -164,6 +174,11 @@ std::string dump_node_config(const node_config& c) {
   out += fmt::format("kv-max-value={}\n", c.kv_max_value);
   out += fmt::format("kv-max-file={}\n", c.kv_max_file);
   out += fmt::format("request-timeout={}\n", fmt_ms(c.request_timeout));
+  out += fmt::format("trust-max-trusted={}\n", c.trust_max_trusted);
+  out += fmt::format("trust-max-third-party={}\n", c.trust_max_third_party);
+  out += fmt::format("trust-max-batch={}\n", c.trust_max_batch);
+  out += fmt::format("trust-max-depth={}\n", c.trust_max_depth);
+  out += fmt::format("trust-default-ttl={}\n", fmt_ms(c.trust_default_ttl));
   return out;
 }
 

@@ -32,6 +32,12 @@ struct node_config {
   uint64_t kv_max_value = 100 * 1024;
   uint64_t kv_max_file = uint64_t{1} << 20;
   ms request_timeout{5000};
+  /// Trust store limits (docs/trust.md).
+  uint64_t trust_max_trusted = 1000;
+  uint64_t trust_max_third_party = 32;
+  uint64_t trust_max_batch = 100;
+  uint64_t trust_max_depth = 4;
+  ms trust_default_ttl{24 * 3600 * 1000};
 };
 
 /// Reads `path` into `out` (keys absent from the file keep their values).
