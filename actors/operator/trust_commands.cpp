@@ -59,6 +59,16 @@ operator_reply error_reply(caf::actor_system& sys, const caf::error& err) {
   return make_reply(status, sys.render(err));
 }
 
+/// UTC ISO 8601 with milliseconds.
+std::string iso_time(int64_t ms) {
+  std::time_t t = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900,
+                     tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                     ms % 1000);
+}
+
 std::string short_id(const std::string& id) {
   return id.size() > 16 ? id.substr(0, 16) : id;
 }
@@ -87,7 +97,7 @@ std::string entry_text(const trust_entry& e) {
   if (e.kind == "set_level") s += fmt::format("  level={}", level_name(e.level));
   if (e.kind == "delegate")
     s += fmt::format("  depth={} max-level={}", e.depth, level_name(e.max_level));
-  if (e.expires_ms != 0) s += fmt::format("  expires_ms={}", e.expires_ms);
+  if (e.expires_ms != 0) s += "  expires=" + iso_time(e.expires_ms);
   for (auto& l : e.labels) s += "  " + l;
   s += fmt::format("  (by {} #{})", short_id(e.issuer), e.issuer_seq);
   return s;
@@ -158,8 +168,7 @@ void cmd_assert(operator_actor::pointer self, const command_context& ctx,
       self, ctx.reg, "trust", budget,
       [self, reg, budget, client, done](trust_entry& e) {
         audit_record(self, reg, budget, "trust_" + e.kind, client,
-                     fmt::format("subject {} level {} log #{}", e.subject,
-                                 level_name(e.level), e.log_seq));
+                     fmt::format("log #{}: {}", e.log_seq, entry_text(e)));
         json_writer j;
         entry_json(j, e);
         done(make_reply(operator_status::ok,
@@ -402,14 +411,8 @@ void run_audit_command(operator_actor::pointer self, const command_context& ctx,
               .field("source", e.source)
               .field("detail", e.detail)
               .end_object();
-          auto secs = e.time_ms / 1000;
-          std::time_t t = static_cast<std::time_t>(secs);
-          std::tm tm{};
-          gmtime_r(&t, &tm);
-          text += fmt::format(
-              "#{:<6} {:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z  {:<22} {:<16} {}\n",
-              e.seq, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
-              tm.tm_sec, e.time_ms % 1000, e.kind, e.source, e.detail);
+          text += fmt::format("#{:<6} {}  {:<22} {:<16} {}\n", e.seq, iso_time(e.time_ms),
+                              e.kind, e.source, e.detail);
         }
         j.end_array().end_object();
         text += fmt::format("{} events in the log, head {}\n", p.total, p.head);
