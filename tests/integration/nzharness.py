@@ -69,7 +69,11 @@ def binary(var):
             path = shutil.which("promtool") or "/usr/bin/promtool"
         else:
             build = pathlib.Path(os.environ.get("NZ_BUILD_DIR", REPO / "build"))
-            for cand in sorted(build.rglob(name)) if build.is_dir() else []:
+            # build/bin first (CMAKE_RUNTIME_OUTPUT_DIRECTORY); stale copies elsewhere
+            # in an old build tree must not win.
+            cands = [build / "bin" / name]
+            cands += sorted(build.rglob(name)) if build.is_dir() else []
+            for cand in cands:
                 if cand.is_file() and os.access(cand, os.X_OK):
                     path = str(cand)
                     break
