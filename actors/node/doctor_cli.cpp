@@ -4,11 +4,15 @@
 
 #include <sodium.h>
 
+#include "actors/audit/audit_event_codec.hpp"
 #include "actors/identity/identity_actor.hpp"
 #include "actors/identity/newzone_derivation.hpp"
 #include "actors/node/exit_codes.hpp"
 #include "actors/node/identity_cli.hpp"
+#include "actors/trust/core/assertion_codec.hpp"
+#include "actors/trust/core/signature.hpp"
 #include "runtime/node/data_dir.hpp"
+#include "runtime/sealed_log/kv_chain_check.hpp"
 #include "storage/journal_store.hpp"
 #include "storage/kv_session.hpp"
 #include "storage/sealed/kv_store.hpp"
@@ -21,6 +25,43 @@ constexpr int exit_damage_found = 9;
 
 void line(const std::string& what, const std::string& verdict) {
   std::cout << "  " << what << ": " << verdict << "\n";
+}
+
+/// Walks the trust log (links, decoding, every signature) and the audit log
+/// (links, decoding); returns the number of broken chains.
+size_t check_chains(storage::kv_store& kv) {
+  size_t problems = 0;
+  auto report = [&](const std::string& what, const sealed_log::chain_check_report& r) {
+    if (!r.read_error.empty()) {
+      ++problems;
+      line(what, "FAILED: " + r.read_error);
+    } else if (r.broken) {
+      ++problems;
+      line(what,
+           "BROKEN at entry " + std::to_string(r.broken->seq) + ": " + r.broken->reason);
+    } else {
+      line(what, "ok (" + std::to_string(r.records) + " entries, head "
+                     + chain::to_hex(r.head).substr(0, 16) + "…)");
+    }
+  };
+  report("trust log",
+         sealed_log::check_chain(
+             kv, "nz.trust.log", "nz-trust-log",
+             [](const chain::entry& e) -> std::optional<std::string> {
+               auto sa = trust::decode_signed(e.payload.data(), e.payload.size());
+               if (!sa) return sa.error().message;
+               if (!trust::verify(*sa))
+                 return std::string{"the issuer's signature does not verify"};
+               return std::nullopt;
+             }));
+  report("audit log",
+         sealed_log::check_chain(kv, "nz.audit", audit::chain_domain,
+                                 [](const chain::entry& e) -> std::optional<std::string> {
+                                   if (!audit::decode(e.payload))
+                                     return std::string{"the event does not decode"};
+                                   return std::nullopt;
+                                 }));
+  return problems;
 }
 
 }  // namespace
@@ -91,6 +132,8 @@ int run_doctor(const doctor_options& opts) {
   }
   storage::kv_doctor_report report;
   auto st = kv->doctor(report);
+  // 4. The hash chains in sealed storage: trust log and audit log.
+  if (st) problems += check_chains(*kv);
   sodium_memzero(key, sizeof(key));
   if (!st) {
     line("sealed storage", "FAILED: " + st.error().message);

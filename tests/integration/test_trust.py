@@ -226,8 +226,16 @@ def body(ctx):
             what=f"{what}: the rest of the node keeps working (kv put)")
         ctl(ctx, a_dir, "audit", what=f"{what}: audit readable")
         ctx.check(a.stop() == 0, f"{what}: node stops cleanly")
+        res = h.subprocess_run([h.binary("NZCORE"), "doctor", "--data", a_dir,
+                                "--passphrase-file", ctx.passphrase_file()])
+        ctx.expect(res[0] == 9 and f"trust log: BROKEN at entry {bad_seq}" in res[1],
+                   f"{what}: nzcore doctor names entry {bad_seq} (exit 9)", h.fmt_result(res))
         with_db(a_dir, restore)
 
+    res = h.subprocess_run([h.binary("NZCORE"), "doctor", "--data", a_dir,
+                            "--passphrase-file", ctx.passphrase_file()])
+    ctx.expect(res[0] == 0 and "trust log: ok" in res[1] and "audit log: ok" in res[1],
+               "restored bytes: nzcore doctor finds both chains intact", h.fmt_result(res))
     a = ctx.start_node(a_dir)
     h.wait_ready(a)
     _, after = ctl_json(ctx, a_dir, "trust", "list")
