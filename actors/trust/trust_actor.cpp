@@ -60,6 +60,9 @@ struct trust_state {
   bool op_running = false;
   uint64_t durable_seq = 0;
   std::deque<std::pair<uint64_t, thunk>> waiters;
+  /// Reads that arrived while changes were queued or running: they wait until
+  /// those changes have been handed to storage, then for their durability.
+  std::deque<thunk> blocked_reads;
   uint64_t snapshot_seq = 0;
   bool snapshot_in_flight = false;
   static inline const char* name = "nz.trust";
@@ -126,18 +129,27 @@ void enqueue_op(self_ptr self, thunk fn) {
   run_next_op(self);
 }
 
-void op_done(self_ptr self) {
-  self->state.op_running = false;
-  run_next_op(self);
-}
-
-/// Runs fn once everything appended so far is durable.
+/// Runs fn once every change queued or applied so far is durable. A change
+/// that ends without appending (its signing failed) releases the reads queued
+/// behind it too (op_done).
 void after_durable(self_ptr self, thunk fn) {
   auto& st = self->state;
-  if (st.durable_seq >= st.app.last_seq() && !st.op_running && st.ops.empty())
+  if (st.op_running || !st.ops.empty())
+    st.blocked_reads.push_back(std::move(fn));
+  else if (st.durable_seq >= st.app.last_seq())
     fn();
   else
     st.waiters.emplace_back(st.app.last_seq(), std::move(fn));
+}
+
+void op_done(self_ptr self) {
+  auto& st = self->state;
+  st.op_running = false;
+  run_next_op(self);
+  if (st.op_running || !st.ops.empty() || st.blocked_reads.empty()) return;
+  auto reads = std::move(st.blocked_reads);
+  st.blocked_reads.clear();
+  for (auto& fn : reads) after_durable(self, std::move(fn));
 }
 
 void run_waiters(self_ptr self) {
@@ -395,6 +407,13 @@ void do_assert(self_ptr self, trust_assert_request req, promise<trust_entry> rp)
         make_error(trust_errc::invalid_argument, "unknown kind " + req.kind));
   if (req.level > trust::max_level_value || req.max_level > trust::max_level_value)
     return finish_err(make_error(trust_errc::invalid_argument, "a level is 0-4"));
+  constexpr int64_t max_expiry_ms = int64_t{100} * 366 * 24 * 3600 * 1000;
+  if (req.expires_in_ms < 0 || req.expires_in_ms > max_expiry_ms)
+    return finish_err(
+        make_error(trust_errc::invalid_argument,
+                   fmt::format("expires_in_ms {} is outside 0 (never) .. {} "
+                               "(100 years)",
+                               req.expires_in_ms, max_expiry_ms)));
   auto now = now_ms(self);
   a.issuer = st.set->own_key();
   a.subject = *subject;
@@ -629,9 +648,17 @@ trust_actor::behavior_type trust_impl(self_ptr self,
             auto lim = st.limits;
             sealed_log::load_records(
                 self, st.storage, log_ns, st.opts.storage_timeout,
-                [rp, verify, limit,
+                [self, rp, verify, limit,
                  lim](std::vector<sealed_log::stored_record> r) mutable {
-                  rp.deliver(make_log_report(r, verify, limit, lim));
+                  auto rep = make_log_report(r, verify, limit, lim);
+                  // A break found at start that the walk alone cannot see (a log
+                  // truncated behind its snapshot) is reported too.
+                  auto& damage = self->state.damage;
+                  if (damage && (rep.broken.empty() || damage->seq < rep.first_bad_seq)) {
+                    rep.broken = damage->reason;
+                    rep.first_bad_seq = damage->seq;
+                  }
+                  rp.deliver(std::move(rep));
                 },
                 [rp](caf::error err) mutable { rp.deliver(std::move(err)); });
           });
