@@ -16,6 +16,7 @@
 #include "actors/node/exit_codes.hpp"
 #include "actors/node/identity_cli.hpp"
 #include "actors/node/node_runner.hpp"
+#include "actors/peer/noise/vector_runner.hpp"
 #include "runtime/cli_parse.hpp"
 #include "runtime/node/node_config.hpp"
 
@@ -120,7 +121,20 @@ int main(int argc, char** argv) {
       "Changes nothing. Exit codes: 0 healthy, 9 problems found (each named),\n"
       "5 node running, 6 no or damaged key file, 7 wrong passphrase.");
 
+  auto* dev = app.add_subcommand("dev", "Developer tools");
+  dev->require_subcommand(1);
+  std::string vectors_file;
+  auto* noise_vectors = dev->add_subcommand(
+      "noise-vectors", "Run a Noise test-vector file (JSON, the community format)");
+  noise_vectors->add_option("file", vectors_file, "Vector file")->required();
+  noise_vectors->footer(
+      "\nRuns every vector whose protocol this build supports, prints one line per\n"
+      "failure and ends with `N passed, N failed, N skipped`. Exit 0 only if none\n"
+      "failed (docs/noise.md).");
+
   if (auto code = nz::parse_cli(app, argc, argv)) return *code;
+  if (noise_vectors->parsed())
+    return nz::peer::noise::run_noise_vectors(vectors_file, std::cout);
   if (init->parsed()) return nz::run_init(init_opts);
   if (restore->parsed()) return nz::run_restore(restore_opts);
   if (passwd->parsed()) return nz::run_passwd(passwd_opts);

@@ -27,7 +27,7 @@ namespace nz::chain {
 using hash32 = std::array<uint8_t, 32>;
 
 /// Largest payload an entry may carry (decode rejects more).
-constexpr size_t max_payload = 64 * 1024;
+constexpr size_t max_payload = size_t{64} * 1024;
 
 /// The current (and only) entry encoding version.
 constexpr uint8_t entry_version = 1;

@@ -9,7 +9,7 @@ verifier::verifier(std::string domain, uint64_t first_seq, hash32 prev)
   if (first_seq == 0) misuse("verifier: first_seq must be >= 1");
 }
 
-bool verifier::fail(std::string reason) {
+bool verifier::fail(const std::string& reason) {
   broken_ = break_info{next_seq_, "seq " + std::to_string(next_seq_) + ": " + reason};
   return false;
 }

@@ -50,7 +50,7 @@ class verifier {
   uint64_t last_seq() const { return next_seq_ - 1; }
 
  private:
-  bool fail(std::string reason);
+  bool fail(const std::string& reason);
 
   std::string domain_;
   uint64_t next_seq_;

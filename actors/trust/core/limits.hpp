@@ -30,7 +30,7 @@ struct limits {
   int64_t default_ttl_ms = 24LL * 60 * 60 * 1000;
   /// Bundle bounds (decode_bundle).
   size_t max_bundle_assertions = 10000;
-  size_t max_bundle_bytes = 8u * 1024 * 1024;
+  size_t max_bundle_bytes = size_t{8} * 1024 * 1024;
 };
 
 }  // namespace nz::trust

@@ -1,7 +1,10 @@
 #include "actors/trust/core/sync_rules.hpp"
 
+#include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
+#include <utility>
 
 #include "actors/trust/core/evaluator.hpp"
 #include "actors/trust/core/signature.hpp"
@@ -30,7 +33,8 @@ class checker {
   checker(const trust_set& ts, int64_t now_ms)
       : ts_(ts), now_(now_ms), eval_(ts, now_ms) {}
 
-  /// nullopt: passes; "" reason with known=true: already known.
+  /// The rejection, or nullopt if `s` passes (known: it is already applied and
+  /// is to be skipped).
   std::optional<trust_error> check(const signed_assertion& s, bool& known) {
     const auto& a = s.a;
     const auto& l = ts_.bounds();
