@@ -74,6 +74,16 @@ int64_t now_ms(self_ptr self) {
   return self->state.opts.now_ms();
 }
 
+/// Limits for decoding stored log entries: the largest any configuration allows,
+/// so that lowering a configured limit never makes an intact log unreadable
+/// (trust_set::apply then ignores entries beyond the current limits,
+/// deterministically).
+trust::limits decode_limits() {
+  trust::limits l;
+  l.max_delegation_depth = 8;  // the maximum of nzcore.trust-max-depth
+  return l;
+}
+
 caf::error core_error(const trust::trust_error& e) {
   switch (e.code) {
     case trust::trust_errc::malformed:
@@ -285,7 +295,7 @@ void replay(self_ptr self, std::vector<sealed_log::stored_record> records,
   }
   for (auto i = start; i < scan.entries.size(); ++i) {
     auto& e = scan.entries[i];
-    auto sa = trust::decode_signed(e.payload.data(), e.payload.size(), st.limits);
+    auto sa = trust::decode_signed(e.payload.data(), e.payload.size(), decode_limits());
     if (!sa) {
       mark_damaged(self, {e.seq, fmt::format("entry {}: {}", e.seq, sa.error().message)});
       break;
@@ -522,7 +532,7 @@ void do_export(self_ptr self, promise<bytes> rp) {
 }
 
 trust_log_report make_log_report(std::vector<sealed_log::stored_record>& records,
-                                 bool verify, uint32_t limit, const trust::limits& lim) {
+                                 bool verify, uint32_t limit) {
   trust_log_report rep;
   auto scan = sealed_log::scan_chain(log_domain, records);
   rep.entries = records.size();
@@ -531,7 +541,7 @@ trust_log_report make_log_report(std::vector<sealed_log::stored_record>& records
   std::optional<chain::break_info> broken = scan.broken;
   std::deque<trust_entry> tail;
   for (auto& e : scan.entries) {
-    auto sa = trust::decode_signed(e.payload.data(), e.payload.size(), lim);
+    auto sa = trust::decode_signed(e.payload.data(), e.payload.size(), decode_limits());
     if (!sa) {
       if (!broken || broken->seq > e.seq)
         broken = chain::break_info{
@@ -645,12 +655,11 @@ trust_actor::behavior_type trust_impl(self_ptr self,
         when_ready(self, [self, rp, verify, limit]() mutable {
           after_durable(self, [self, rp, verify, limit]() mutable {
             auto& st = self->state;
-            auto lim = st.limits;
             sealed_log::load_records(
                 self, st.storage, log_ns, st.opts.storage_timeout,
-                [self, rp, verify, limit,
-                 lim](std::vector<sealed_log::stored_record> r) mutable {
-                  auto rep = make_log_report(r, verify, limit, lim);
+                [self, rp, verify,
+                 limit](std::vector<sealed_log::stored_record> r) mutable {
+                  auto rep = make_log_report(r, verify, limit);
                   // A break found at start that the walk alone cannot see (a log
                   // truncated behind its snapshot) is reported too.
                   auto& damage = self->state.damage;
