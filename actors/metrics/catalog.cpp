@@ -52,6 +52,14 @@ std::vector<family_spec> build_catalog() {
                            "Rejected operator authentication attempts.", {"reason"}),
                    {{"bad_token"}, {"locked_out"}, {"throttled"}}),
       counter("nzcore_auth_lockouts_total", "Times the operator interface locked out."),
+      // -- peer sessions --------------------------------------------------------
+      gauge("nzcore_peer_sessions", "Established peer sessions."),
+      counter("nzcore_peer_handshakes_total", "Peer handshakes completed, by direction.",
+              {"direction"}),
+      counter("nzcore_peer_handshake_failures_total",
+              "Peer handshakes that failed or were refused, by reason.", {"reason"}),
+      counter("nzcore_peer_dropped_total",
+              "Messages and frames a peer actor dropped, by reason.", {"reason"}),
       // -- trust store ----------------------------------------------------------
       with_initial(counter("nzcore_trust_changes_total",
                            "Assertions this node made, by kind.", {"kind"}),
@@ -59,6 +67,9 @@ std::vector<family_spec> build_catalog() {
       counter("nzcore_trust_rejections_total",
               "Foreign assertions or bundles refused by the sync rules, by reason.",
               {"reason"}),
+      counter("nzcore_trust_snapshot_failures_total",
+              "Trust set snapshots that could not be stored (the next start replays "
+              "more of the log)."),
       counter("nzcore_trust_log_damaged_total",
               "Starts of the trust actor that found its log failed verification."),
       counter("nzcore_operator_requests_total", "Operator requests handled.",

@@ -10,6 +10,7 @@
 #include <caf/actor_system.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
+#include "actors/trust/core/assertion.hpp"
 #include "actors/trust/core/assertion_codec.hpp"
 #include "actors/trust/core/bundle.hpp"
 #include "actors/trust/core/evaluator.hpp"
@@ -38,7 +39,6 @@ constexpr const char* log_ns = "nz.trust.log";
 /// assertion (docs/trust.md).
 constexpr const char* log_domain = "nz-trust-log";
 constexpr const char* state_ns = "nz.trust.state";
-const bytes snapshot_key{'s', 'n', 'a', 'p', 's', 'h', 'o', 't'};
 
 using thunk = std::function<void()>;
 
@@ -65,6 +65,13 @@ struct trust_state {
   std::deque<thunk> blocked_reads;
   uint64_t snapshot_seq = 0;
   bool snapshot_in_flight = false;
+  /// The evaluator of the last lookup (it walks the delegation graph once),
+  /// reused while the set is unchanged (same log position) and no assertion
+  /// has expired since it was built.
+  std::optional<trust::evaluator> eval_cache;
+  uint64_t eval_seq = 0;
+  int64_t eval_valid_from = 0;
+  int64_t eval_valid_until = 0;
   static inline const char* name = "nz.trust";
 };
 
@@ -179,21 +186,33 @@ void write_snapshot(self_ptr self, thunk on_done) {
   }
   st.snapshot_in_flight = true;
   auto seq = st.app.last_seq();
-  auto value = trust::encode_snapshot({seq, st.app.head(), st.set->encode()});
-  // The snapshot put is queued behind the log entries it covers, and storage
-  // applies puts in order, so it is never durable before them.
-  sealed_log::put_record(
-      self, st.storage, state_ns, snapshot_key, std::move(value), st.opts.storage_timeout,
-      [self, seq, on_done] {
-        auto& st = self->state;
-        st.snapshot_in_flight = false;
+  auto records = trust::split_snapshot({seq, st.app.head(), st.set->encode()});
+  // The puts are queued behind the log entries they cover, and storage applies
+  // puts in order, so the snapshot is never durable before them; its meta
+  // record goes last. A failure only costs the snapshot (a start then replays
+  // more of the log): it is logged and counted, never fatal.
+  auto pending = std::make_shared<size_t>(records.size());
+  auto failed = std::make_shared<std::string>();
+  for (auto& [key, value] : records) {
+    auto finish = [self, seq, on_done, pending, failed] {
+      if (--*pending > 0) return;
+      auto& st = self->state;
+      st.snapshot_in_flight = false;
+      if (failed->empty()) {
         st.snapshot_seq = seq;
-        if (on_done) on_done();
-      },
-      [self](caf::error err) {
-        log::error("trust", "snapshot failed: {}", self->system().render(err));
-        self->quit(std::move(err));
-      });
+      } else {
+        log::warn("trust", "snapshot at {} not stored: {}", seq, *failed);
+        metric_add(*st.reg, "nzcore_trust_snapshot_failures_total", {});
+      }
+      if (on_done) on_done();
+    };
+    sealed_log::put_record(self, st.storage, state_ns, std::move(key), std::move(value),
+                           st.opts.storage_timeout, finish,
+                           [self, failed, finish](caf::error err) {
+                             if (failed->empty()) *failed = self->system().render(err);
+                             finish();
+                           });
+  }
 }
 
 /// Appends one signed assertion to the log: applies it in memory, hands it to
@@ -320,6 +339,70 @@ void replay(self_ptr self, std::vector<sealed_log::stored_record> records,
   become_ready(self, note);
 }
 
+bool is_storage_error(const caf::error& err, storage_errc code) {
+  return err.category() == storage_category && err.code() == static_cast<uint8_t>(code);
+}
+
+/// Reads the snapshot (meta record, then its chunks); on_done gets it, or
+/// nullopt with a note when there is none or it is unusable.
+void load_snapshot(
+    self_ptr self,
+    std::function<void(std::optional<trust::snapshot_record>, std::string)> on_done) {
+  auto& st = self->state;
+  auto table = static_cast<uint8_t>(kv_table::kv);
+  self->request(st.storage, st.opts.storage_timeout, kv_get_atom::value, table,
+                std::string{state_ns}, trust::snapshot_meta_key())
+      .then(
+          [self, table, on_done](bytes& value) {
+            auto meta = trust::decode_snapshot_meta(value);
+            if (!meta) {
+              on_done(std::nullopt,
+                      "the trust snapshot record does not decode; rebuilt "
+                      "from the whole log");
+              return;
+            }
+            auto chunks = std::make_shared<std::vector<bytes>>(meta->chunks);
+            auto pending = std::make_shared<size_t>(meta->chunks);
+            auto failed = std::make_shared<std::string>();
+            auto finish = [meta, chunks, pending, failed, on_done] {
+              if (--*pending > 0) return;
+              std::string why = *failed;
+              std::optional<trust::snapshot_record> snap;
+              if (why.empty()) snap = trust::join_snapshot(*meta, *chunks, why);
+              on_done(std::move(snap), why.empty()
+                                           ? std::string{}
+                                           : "trust snapshot unusable (" + why
+                                                 + "); rebuilt from the whole log");
+            };
+            if (meta->chunks == 0) {
+              ++*pending;
+              finish();
+              return;
+            }
+            for (uint64_t i = 0; i < meta->chunks; ++i)
+              self->request(self->state.storage, self->state.opts.storage_timeout,
+                            kv_get_atom::value, table, std::string{state_ns},
+                            trust::snapshot_chunk_key(i))
+                  .then(
+                      [chunks, i, finish](bytes& c) {
+                        (*chunks)[i] = std::move(c);
+                        finish();
+                      },
+                      [self, failed, finish](caf::error& err) {
+                        if (failed->empty()) *failed = self->system().render(err);
+                        finish();
+                      });
+          },
+          [self, on_done](caf::error& err) {
+            if (is_storage_error(err, storage_errc::not_found))
+              on_done(std::nullopt, {});
+            else
+              on_done(std::nullopt, "the trust snapshot failed to load ("
+                                        + self->system().render(err)
+                                        + "); rebuilt from the whole log");
+          });
+}
+
 void load(self_ptr self) {
   auto& st = self->state;
   auto fail = [self](caf::error err) {
@@ -342,53 +425,50 @@ void load(self_ptr self) {
               return;
             }
             st.set.emplace(own, st.limits);
-            self->request(st.storage, st.opts.storage_timeout, kv_get_atom::value,
-                          static_cast<uint8_t>(kv_table::kv), std::string{state_ns},
-                          snapshot_key)
-                .then(
-                    [self, fail](bytes& value) {
-                      std::string note;
-                      auto snap = trust::decode_snapshot(value);
-                      if (!snap)
-                        note =
-                            "the trust snapshot does not decode; rebuilt from "
-                            "the whole log";
-                      sealed_log::load_records(
-                          self, self->state.storage, log_ns,
-                          self->state.opts.storage_timeout,
-                          [self, snap, note](std::vector<sealed_log::stored_record> r) {
-                            replay(self, std::move(r), snap, note);
-                          },
-                          fail);
-                    },
-                    [self, fail](caf::error& err) {
-                      std::string note;
-                      if (err.category() == storage_category
-                          && err.code()
-                                 == static_cast<uint8_t>(storage_errc::corrupt_record))
-                        note =
-                            "the trust snapshot failed to open; rebuilt from the whole "
-                            "log";
-                      else if (!(err.category() == storage_category
-                                 && err.code()
-                                        == static_cast<uint8_t>(
-                                            storage_errc::not_found))) {
-                        fail(std::move(err));
-                        return;
-                      }
-                      sealed_log::load_records(
-                          self, self->state.storage, log_ns,
-                          self->state.opts.storage_timeout,
-                          [self, note](std::vector<sealed_log::stored_record> r) {
-                            replay(self, std::move(r), std::nullopt, note);
-                          },
-                          fail);
-                    });
+            load_snapshot(self, [self, fail](std::optional<trust::snapshot_record> snap,
+                                             std::string note) {
+              sealed_log::load_records(
+                  self, self->state.storage, log_ns, self->state.opts.storage_timeout,
+                  [self, snap, note](std::vector<sealed_log::stored_record> r) {
+                    replay(self, std::move(r), snap, note);
+                  },
+                  fail);
+            });
           },
           fail);
 }
 
 // -- requests ---------------------------------------------------------------------
+
+/// The earliest instant after now_ms at which an assertion of `ts` expires
+/// (INT64_MAX if none will).
+int64_t next_expiry(const trust::trust_set& ts, int64_t now_ms) {
+  int64_t next = INT64_MAX;
+  auto consider = [&](const trust::record& r, bool foreign) {
+    for (auto* slot : {&r.set_level, &r.delegate}) {
+      if (!*slot) continue;
+      auto e = trust::expiry_of((*slot)->a, foreign, ts.bounds());
+      if (e > now_ms && e < next) next = e;
+    }
+  };
+  for (auto& [subject, r] : ts.own_records()) consider(r, false);
+  for (auto& [issuer, by_subject] : ts.foreign_records())
+    for (auto& [subject, r] : by_subject) consider(r, true);
+  return next;
+}
+
+const trust::evaluator& cached_evaluator(self_ptr self) {
+  auto& st = self->state;
+  auto now = now_ms(self);
+  if (!st.eval_cache || st.eval_seq != st.app.last_seq() || now >= st.eval_valid_until
+      || now < st.eval_valid_from) {
+    st.eval_cache.emplace(*st.set, now);
+    st.eval_seq = st.app.last_seq();
+    st.eval_valid_from = now;
+    st.eval_valid_until = next_expiry(*st.set, now);
+  }
+  return *st.eval_cache;
+}
 
 template <class T>
 using promise = caf::typed_response_promise<T>;
@@ -624,8 +704,8 @@ trust_actor::behavior_type trust_impl(self_ptr self,
                   p.deliver(core_error(pk.error()));
                   return;
                 }
-                auto v = trust::effective_trust(*st.set, *pk, now_ms(self));
-                p.deliver(trust::view_of(v, *pk));
+                p.deliver(
+                    trust::view_of(cached_evaluator(self).effective_trust(*pk), *pk));
               });
             },
             rp);

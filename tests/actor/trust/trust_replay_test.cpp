@@ -4,6 +4,8 @@
 // log, a snapshot plus the tail, or the snapshot written by the shutdown flush.
 #include <doctest/doctest.h>
 
+#include <cstdio>
+
 #include <cstdint>
 #include <random>
 #include <string>
@@ -197,4 +199,39 @@ TEST_CASE_FIXTURE(replay_fixture,
   CHECK(after.list == before.list);
   CHECK(after.log == before.log);
   CHECK(after.verdicts == before.verdicts);
+}
+
+// Regression: the snapshot of a large set once went into one sealed value and
+// exceeded kv-max-value (100 KiB by default) at about 500 records; the actor then
+// quit on every snapshot. It is now stored in chunks.
+TEST_CASE_FIXTURE(replay_fixture, "a snapshot larger than one sealed value is chunked") {
+  opts.snapshot_every = 100000;
+  start_trust();
+  constexpr int n = 700;
+  auto subject = [](int i) {
+    char hex[65];
+    std::snprintf(hex, sizeof(hex), "%064x", 0x1000 + i);
+    return std::string{hex};
+  };
+  for (int i = 0; i < n; ++i)
+    must_assert(set_level_req(subject(i), static_cast<uint8_t>(1 + i % 4)));
+  auto before = list();
+  REQUIRE(before);
+  REQUIRE(before->size() == n);
+  auto flushed =
+      ask<uint8_t>(trust, phase_atom::value, static_cast<uint8_t>(shutdown_phase::flush));
+  REQUIRE(flushed);
+  crash_trust();
+  start_trust();
+  CHECK(recovery_note("trust") == "snapshot at 700 + 0 log entries replayed");
+  auto after = list();
+  REQUIRE(after);
+  REQUIRE(after->size() == before->size());
+  for (size_t i = 0; i < after->size(); ++i) {
+    CHECK((*after)[i].subject == (*before)[i].subject);
+    CHECK((*after)[i].level == (*before)[i].level);
+    CHECK((*after)[i].issuer_seq == (*before)[i].issuer_seq);
+  }
+  // And the actor keeps taking changes.
+  CHECK(must_assert(set_level_req(subject(n), 2)).log_seq == n + 1);
 }

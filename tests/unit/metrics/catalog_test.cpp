@@ -61,7 +61,17 @@ TEST_CASE("the catalog holds the families other subsystems emit, with their labe
   CHECK(reg.set("nzcore_build_info", {"0.1.0"}, 1) == update_status::ok);
   CHECK(reg.value("nzcore_auth_failures_total", {"bad_token"}) == 0);
   CHECK(reg.value("nzcore_metrics_rejected_updates_total", {"wrong_kind"}) == 0);
-  CHECK(reg.family_count() == 18);
+  CHECK(reg.set("nzcore_peer_sessions", {}, 2) == update_status::ok);
+  CHECK(reg.add("nzcore_peer_handshakes_total", {"inbound"}, 1) == update_status::ok);
+  CHECK(reg.add("nzcore_peer_handshake_failures_total", {"bad_binding"}, 1)
+        == update_status::ok);
+  CHECK(reg.add("nzcore_peer_dropped_total", {"foreign_sender"}, 1) == update_status::ok);
+  CHECK(reg.add("nzcore_trust_changes_total", {"revoke"}, 1) == update_status::ok);
+  CHECK(reg.value("nzcore_trust_changes_total", {"set_level"}) == 0);
+  CHECK(reg.add("nzcore_trust_rejections_total", {"bad_signature"}, 1) == update_status::ok);
+  CHECK(reg.add("nzcore_trust_snapshot_failures_total", {}, 1) == update_status::ok);
+  CHECK(reg.add("nzcore_trust_log_damaged_total", {}, 1) == update_status::ok);
+  CHECK(reg.family_count() == 26);
 }
 
 TEST_CASE("journal commit buckets run from 50 microseconds to 1 second") {
