@@ -22,10 +22,12 @@
 #include "actors/node/identity_cli.hpp"
 #include "actors/node/node_tree.hpp"
 #include "actors/operator/admin_gate.hpp"
+#include "actors/peer/peer_gate.hpp"
 #include "messages/core_errors.hpp"
 #include "messages/identity_api.hpp"
 #include "messages/node_api.hpp"
 #include "messages/operator_api.hpp"
+#include "messages/peer_api.hpp"
 #include "messages/register_types.hpp"
 #include "runtime/crypto/process_hardening.hpp"
 #include "runtime/log/log.hpp"
@@ -196,6 +198,37 @@ std::string query_node_id(caf::actor_system& sys, service_registry& reg) {
   return out;
 }
 
+/// The peer gate as published (docs/protocol.md).
+struct peer_endpoint {
+  caf::actor gate;
+  uint16_t port = 0;
+};
+
+/// Publishes the peer gate on the configured peer address and writes
+/// <data>/peer.port; an error text on failure.
+std::optional<std::string> publish_peer_gate(caf::actor_system& sys,
+                                             const std::shared_ptr<service_registry>& reg,
+                                             const run_options& opts, data_dir& dir,
+                                             peer_endpoint& out) {
+  auto gate = spawn_peer_gate(sys, reg);
+  auto port = sys.middleman().publish(caf::actor_cast<peer_gate_actor>(gate),
+                                      opts.config.peer_port,
+                                      opts.config.peer_address.c_str(), true);
+  if (!port) {
+    caf::anon_send_exit(gate, caf::exit_reason::user_shutdown);
+    return fmt::format("cannot publish the peer gate on {}:{}: {}",
+                       opts.config.peer_address, opts.config.peer_port,
+                       sys.render(port.error()));
+  }
+  out.gate = gate;
+  out.port = *port;
+  if (auto err =
+          write_file_atomic(dir.path("peer.port"), std::to_string(*port) + "\n", 0644))
+    return *err;
+  log::info("node", "peer gate on {}:{}", opts.config.peer_address, *port);
+  return std::nullopt;
+}
+
 }  // namespace
 
 int run_node(int argc, char** argv, run_options opts) {
@@ -279,6 +312,7 @@ int run_node(int argc, char** argv, run_options opts) {
     caf::actor_system sys{cfg};
     auto reg = std::make_shared<service_registry>();
     auto admin = std::make_shared<admin_endpoint>();
+    peer_endpoint peer;
     node_tree_options tree;
     tree.config = opts.config;
     tree.data_dir = opts.data_dir;
@@ -313,6 +347,11 @@ int run_node(int argc, char** argv, run_options opts) {
       } else if (auto err = dir.write_port(*port)) {
         log::error("node", "{}", *err);
         code = exit_code::runtime_error;
+      } else if (auto perr = publish_peer_gate(sys, reg, opts, dir, peer)) {
+        log::error("node", "{}", *perr);
+        admin->gate = gate;
+        admin->port = *port;
+        code = exit_code::runtime_error;
       } else {
         admin->gate = gate;
         admin->port = *port;
@@ -324,8 +363,9 @@ int run_node(int argc, char** argv, run_options opts) {
         std::cout << "nzcore: node running (pid " << ::getpid() << ", boot "
                   << boot->boot_count << ")\nnzcore: node id " << node_id
                   << "\nnzcore: admin port 127.0.0.1:" << *port
-                  << "\nnzcore: try: nzctl --data " << opts.data_dir << " status"
-                  << std::endl;
+                  << "\nnzcore: peer address " << opts.config.peer_address << ":"
+                  << peer.port << "\nnzcore: try: nzctl --data " << opts.data_dir
+                  << " status" << std::endl;
       }
     }
     if (!started) {
@@ -340,6 +380,11 @@ int run_node(int argc, char** argv, run_options opts) {
     if (admin->gate) {
       sys.middleman().unpublish(admin->gate, admin->port);
       caf::anon_send_exit(admin->gate, caf::exit_reason::user_shutdown);
+    }
+    if (peer.gate) {
+      sys.middleman().unpublish(peer.gate, peer.port);
+      caf::anon_send_exit(peer.gate, caf::exit_reason::user_shutdown);
+      ::unlink(dir.path("peer.port").c_str());
     }
     dir.remove_port();
     if (reason && reason != caf::exit_reason::user_shutdown

@@ -10,6 +10,7 @@
 #include "actors/node_info/node_info_actor.hpp"
 #include "actors/operator/auth_limiter_actor.hpp"
 #include "actors/operator/operator_actor.hpp"
+#include "actors/peer/peer_manager.hpp"
 #include "actors/trust/trust_actor.hpp"
 #include "runtime/supervision/service_registry.hpp"
 #include "storage/storage_actor.hpp"
@@ -132,6 +133,17 @@ supervisor_spec make_node_tree(std::shared_ptr<service_registry> reg,
       "identity",
       [id = opts.identity](caf::actor_system& sys) { return spawn_identity(sys, id); }));
   root.children.push_back(supervisor_child(core, reg, "root"));
+  root.children.push_back(worker("peers", [reg, cfg](caf::actor_system& sys) {
+    peer_manager_options po;
+    po.admission.policy = cfg.peer_policy;
+    po.admission.min_level = static_cast<uint8_t>(cfg.peer_min_level);
+    po.admission.allow = cfg.peer_allow;
+    po.bootstrap = cfg.peer_bootstrap;
+    po.max_sessions = cfg.peer_max_sessions;
+    po.handshake_timeout = cfg.peer_handshake_timeout;
+    po.request_timeout = cfg.request_timeout;
+    return spawn_peer_manager(sys, reg, std::move(po));
+  }));
   root.children.push_back(worker("operator", [reg, opts](caf::actor_system& sys) {
     operator_options oo;
     oo.token = opts.token;
@@ -147,6 +159,7 @@ supervisor_spec make_node_tree(std::shared_ptr<service_registry> reg,
   caf::timespan per_phase = cfg.shutdown_timeout / shutdown_phase_count;
   shutdown_options so;
   so.steps.push_back(unpublish_step(opts.admin, per_phase));
+  so.steps.push_back(phase_step(reg, "peers", shutdown_phase::drain, per_phase));
   for (auto phase : {shutdown_phase::drain, shutdown_phase::flush})
     for (auto svc : {"trust", "node_info", "auth_limiter", "audit"})
       so.steps.push_back(phase_step(reg, svc, phase, per_phase));

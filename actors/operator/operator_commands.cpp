@@ -10,6 +10,7 @@
 
 #include "actors/operator/kv_commands.hpp"
 #include "actors/operator/operator_actor.hpp"
+#include "actors/operator/peer_commands.hpp"
 #include "actors/operator/trust_commands.hpp"
 #include "messages/core_errors.hpp"
 #include "messages/identity_api.hpp"
@@ -41,6 +42,8 @@ const char* help_text =
     "  trust add|delegate|revoke|remove|list|show|log|export|import\n"
     "                          the trust store: signed, hash-chained trust log\n"
     "  audit [--since DUR]     the security audit log (hash-chained, sealed)\n"
+    "  peers [connect H:P]     peer sessions (Noise XX, sealed frames); dial a node\n"
+    "  ping PEER               round trip over the sealed session\n"
     "  metrics                 Prometheus text exposition of all metrics\n"
     "  shutdown                graceful shutdown (same as SIGTERM)\n"
     "  chaos crash <actor>     make an actor fail (node must run with --enable-chaos)\n";
@@ -279,6 +282,10 @@ void run_command(operator_actor::pointer self, const command_context& ctx,
     run_trust_command(self, ctx, req, std::move(done));
   else if (cmd == "audit")
     run_audit_command(self, ctx, req, std::move(done));
+  else if (cmd == "peers")
+    run_peers_command(self, ctx, req, std::move(done));
+  else if (cmd == "ping")
+    run_ping_command(self, ctx, req, std::move(done));
   else if (cmd == "metrics")
     cmd_metrics(self, ctx, std::move(done));
   else if (cmd == "shutdown")

@@ -234,6 +234,22 @@ int main(int argc, char** argv) {
     args = {"--limit", std::to_string(audit_limit)};
     if (!since.empty()) args.insert(args.end(), {"--since", since});
   });
+  auto* peers =
+      app.add_subcommand("peers", "Peer sessions; `peers connect HOST:PORT` dials");
+  peers->fallthrough();
+  std::string peer_addr, peer_target;
+  auto* pconnect = peers->add_subcommand("connect", "Dial a node's peer address");
+  pconnect->add_option("address", peer_addr, "HOST:PORT")->required();
+  pconnect->fallthrough();
+  pconnect->callback([&] { args = {"connect", peer_addr}; });
+  peers->callback([&] { command = "peers"; });
+  auto* ping = app.add_subcommand("ping", "Round trip to a peer over its sealed session");
+  ping->add_option("peer", peer_target, "Node id (or a unique prefix)")->required();
+  ping->fallthrough();
+  ping->callback([&] {
+    command = "ping";
+    args = {peer_target};
+  });
   if (auto code = nz::parse_cli(app, argc, argv)) return *code;
   if (!in_file.empty() && !args.empty() && args[0] == "put") {
     auto content = nz::read_small_file(in_file, 2 << 20);

@@ -61,6 +61,31 @@ setter choice_setter(std::string& dst, std::vector<std::string> choices) {
   };
 }
 
+setter string_list_setter(std::vector<std::string>& dst, size_t max_items) {
+  return [&dst, max_items](const caf::config_value& v) -> std::optional<std::string> {
+    auto xs = caf::get_if<caf::config_value::list>(&v);
+    if (!xs) return std::string{"expected a list of strings, e.g. [\"127.0.0.1:7100\"]"};
+    if (xs->size() > max_items) return fmt::format("at most {} entries", max_items);
+    std::vector<std::string> out;
+    for (auto& x : *xs) {
+      auto s = caf::get_if<std::string>(&x);
+      if (!s || s->empty() || s->size() > 300) return std::string{"expected non-empty strings"};
+      out.push_back(*s);
+    }
+    dst = std::move(out);
+    return std::nullopt;
+  };
+}
+
+setter string_setter(std::string& dst, size_t max_size) {
+  return [&dst, max_size](const caf::config_value& v) -> std::optional<std::string> {
+    auto s = caf::get_if<std::string>(&v);
+    if (!s || s->empty() || s->size() > max_size) return std::string{"expected a string"};
+    dst = *s;
+    return std::nullopt;
+  };
+}
+
 std::map<std::string, setter> setters(node_config& c) {
   return {
       {"admin-port", port_setter(c.admin_port)},
@@ -88,6 +113,14 @@ std::map<std::string, setter> setters(node_config& c) {
       {"trust-max-batch", int_setter(c.trust_max_batch, 10'000)},
       {"trust-max-depth", int_setter(c.trust_max_depth, 8)},
       {"trust-default-ttl", duration_setter(c.trust_default_ttl)},
+      {"peer-address", string_setter(c.peer_address, 255)},
+      {"peer-port", port_setter(c.peer_port)},
+      {"peer-policy", choice_setter(c.peer_policy, {"open", "trusted", "allow-list"})},
+      {"peer-min-level", int_setter(c.peer_min_level, 4)},
+      {"peer-allow", string_list_setter(c.peer_allow, 10'000)},
+      {"peer-bootstrap", string_list_setter(c.peer_bootstrap, 1000)},
+      {"peer-max-sessions", int_setter(c.peer_max_sessions, 100'000)},
+      {"peer-handshake-timeout", duration_setter(c.peer_handshake_timeout)},
   };
 }
 
@@ -179,6 +212,19 @@ std::string dump_node_config(const node_config& c) {
   out += fmt::format("trust-max-batch={}\n", c.trust_max_batch);
   out += fmt::format("trust-max-depth={}\n", c.trust_max_depth);
   out += fmt::format("trust-default-ttl={}\n", fmt_ms(c.trust_default_ttl));
+  auto list = [](const std::vector<std::string>& xs) {
+    std::string s = "[";
+    for (size_t i = 0; i < xs.size(); ++i) s += (i ? ", \"" : "\"") + xs[i] + "\"";
+    return s + "]";
+  };
+  out += fmt::format("peer-address=\"{}\"\n", c.peer_address);
+  out += fmt::format("peer-port={}\n", c.peer_port);
+  out += fmt::format("peer-policy=\"{}\"\n", c.peer_policy);
+  out += fmt::format("peer-min-level={}\n", c.peer_min_level);
+  out += fmt::format("peer-allow={}\n", list(c.peer_allow));
+  out += fmt::format("peer-bootstrap={}\n", list(c.peer_bootstrap));
+  out += fmt::format("peer-max-sessions={}\n", c.peer_max_sessions);
+  out += fmt::format("peer-handshake-timeout={}\n", fmt_ms(c.peer_handshake_timeout));
   return out;
 }
 

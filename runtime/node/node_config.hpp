@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace nz {
 
@@ -38,6 +39,17 @@ struct node_config {
   uint64_t trust_max_batch = 100;
   uint64_t trust_max_depth = 4;
   ms trust_default_ttl{24 * 3600 * 1000};
+  /// Peer sessions (docs/protocol.md): listen address and port (0: the OS
+  /// picks; written to <data>/peer.port), who may complete a handshake, nodes
+  /// dialled at start ("host:port").
+  std::string peer_address = "127.0.0.1";
+  uint16_t peer_port = 0;
+  std::string peer_policy = "trusted";
+  uint64_t peer_min_level = 2;
+  std::vector<std::string> peer_allow;
+  std::vector<std::string> peer_bootstrap;
+  uint64_t peer_max_sessions = 1000;
+  ms peer_handshake_timeout{5000};
 };
 
 /// Reads `path` into `out` (keys absent from the file keep their values).

@@ -1,0 +1,19 @@
+// `nzctl peers`, `nzctl peers connect HOST:PORT` and `nzctl ping PEER`: the peer
+// manager's sessions (messages/peer_api.hpp). docs/cli.md lists the output.
+#pragma once
+
+#include <functional>
+
+#include "actors/operator/operator_commands.hpp"
+
+namespace nz {
+
+void run_peers_command(operator_actor::pointer self, const command_context& ctx,
+                       const operator_request& req,
+                       std::function<void(operator_reply)> done);
+
+void run_ping_command(operator_actor::pointer self, const command_context& ctx,
+                      const operator_request& req,
+                      std::function<void(operator_reply)> done);
+
+}  // namespace nz

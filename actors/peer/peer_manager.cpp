@@ -1,0 +1,343 @@
+#include "actors/peer/peer_manager.hpp"
+
+#include <map>
+
+#include <fmt/format.h>
+#include <sodium.h>
+
+#include <caf/actor_system.hpp>
+#include <caf/io/middleman.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+#include "actors/peer/noise/x25519.hpp"
+#include "actors/peer/session/binding.hpp"
+#include "actors/peer/session/session_protocol.hpp"
+#include "messages/core_errors.hpp"
+#include "messages/identity_api.hpp"
+#include "messages/peer_api.hpp"
+#include "messages/storage_api.hpp"
+#include "runtime/exception_reason.hpp"
+#include "runtime/log/log.hpp"
+#include "runtime/metrics_client.hpp"
+#include "runtime/supervision/service_registry.hpp"
+
+namespace nz {
+
+namespace {
+
+struct session_entry {
+  caf::actor handle;
+  std::string node_id;  ///< empty while handshaking
+  std::string address;
+  bool outbound = false;
+};
+
+struct manager_state {
+  std::shared_ptr<service_registry> reg;
+  peer_manager_options opts;
+  std::shared_ptr<const peer::noise::keypair> static_key;
+  std::vector<uint8_t> binding;
+  std::string own_node_id;
+  bool ready = false;
+  std::vector<std::function<void()>> deferred;
+  std::map<caf::actor_addr, session_entry> sessions;
+  std::map<std::string, caf::actor> by_node;
+  /// `connect` requests waiting for their session to be established.
+  std::map<caf::actor_addr, caf::typed_response_promise<std::string>> connecting;
+  static inline const char* name = "nz.peer_manager";
+};
+
+using self_ptr = peer_manager_actor::stateful_pointer<manager_state>;
+
+bool is_local(self_ptr self) {
+  auto s = self->current_sender();
+  return s && s->node() == self->node();
+}
+
+size_t half_open(const manager_state& st) {
+  size_t n = 0;
+  for (auto& [addr, e] : st.sessions)
+    if (e.node_id.empty()) ++n;
+  return n;
+}
+
+peer_session_config base_config(self_ptr self) {
+  auto& st = self->state;
+  peer_session_config c;
+  c.static_key = st.static_key;
+  c.binding = st.binding;
+  c.admission = st.opts.admission;
+  c.handshake_timeout = st.opts.handshake_timeout;
+  c.manager = caf::actor_cast<caf::actor>(self);
+  return c;
+}
+
+void track(self_ptr self, caf::actor session, std::string address, bool outbound) {
+  self->monitor(session);
+  self->state.sessions[session.address()] = {session, {}, std::move(address), outbound};
+}
+
+/// Dials host:port; `rp` (if valid) gets the node id once established.
+void dial(self_ptr self, std::string host, uint16_t port,
+          std::optional<caf::typed_response_promise<std::string>> rp) {
+  auto& st = self->state;
+  // "ID@host": the node there must have this node id.
+  std::string expected;
+  if (auto at = host.find('@'); at != std::string::npos) {
+    expected = host.substr(0, at);
+    host = host.substr(at + 1);
+  }
+  auto addr = fmt::format("{}:{}", host, port);
+  if (st.sessions.size() >= st.opts.max_sessions) {
+    if (rp)
+      rp->deliver(
+          make_error(core_errc::service_unavailable,
+                     fmt::format("at the session limit ({})", st.opts.max_sessions)));
+    return;
+  }
+  auto mm = self->system().middleman().actor_handle();
+  self->request(mm, st.opts.request_timeout, caf::connect_atom::value, host, port)
+      .then(
+          [self, addr, rp, expected](const caf::node_id&, caf::strong_actor_ptr& gate,
+                                     const std::set<std::string>&) mutable {
+            if (!gate) {
+              if (rp)
+                rp->deliver(make_error(core_errc::service_unavailable,
+                                       addr + ": no peer gate published there"));
+              return;
+            }
+            auto cfg = base_config(self);
+            cfg.initiator = true;
+            cfg.remote_gate = caf::actor_cast<caf::actor>(gate);
+            cfg.address = addr;
+            cfg.expected_node_id = expected;
+            auto session =
+                spawn_peer_session(self->system(), self->state.reg, std::move(cfg));
+            track(self, session, addr, true);
+            if (rp) self->state.connecting.emplace(session.address(), *rp);
+          },
+          [self, addr, rp](caf::error& err) mutable {
+            metric_add(*self->state.reg, "nzcore_peer_handshake_failures_total",
+                       {"unreachable"});
+            log::warn("peers", "cannot reach {}: {}", addr, self->system().render(err));
+            if (rp)
+              rp->deliver(
+                  make_error(core_errc::service_unavailable,
+                             addr + ": unreachable: " + self->system().render(err)));
+          });
+}
+
+void on_session_down(self_ptr self, const caf::down_msg& dm) {
+  auto& st = self->state;
+  auto i = st.sessions.find(dm.source);
+  if (i == st.sessions.end()) return;
+  if (!i->second.node_id.empty()) {
+    auto j = st.by_node.find(i->second.node_id);
+    if (j != st.by_node.end() && j->second.address() == dm.source) st.by_node.erase(j);
+    log::info("peers", "session with {} ({}) closed: {}", i->second.node_id.substr(0, 16),
+              i->second.address, self->system().render(dm.reason));
+  }
+  if (auto c = st.connecting.find(dm.source); c != st.connecting.end()) {
+    c->second.deliver(make_error(core_errc::service_unavailable,
+                                 i->second.address + ": handshake failed or refused"));
+    st.connecting.erase(c);
+  }
+  st.sessions.erase(i);
+  metric_set(*st.reg, "nzcore_peer_sessions", {}, static_cast<double>(st.by_node.size()));
+}
+
+void on_up(self_ptr self, std::string node_id, caf::actor session, bool outbound,
+           std::string address) {
+  auto& st = self->state;
+  auto i = st.sessions.find(session.address());
+  if (i == st.sessions.end()) return;
+  if (auto old = st.by_node.find(node_id); old != st.by_node.end()) {
+    // One session per peer. Simultaneous opens: keep the session initiated by
+    // the node with the smaller id, on both sides.
+    auto& old_entry = st.sessions[old->second.address()];
+    bool keep_new_outbound = st.own_node_id < node_id;
+    bool keep_new = outbound == keep_new_outbound && old_entry.outbound != outbound;
+    auto loser = keep_new ? old->second : session;
+    self->send_exit(loser, caf::exit_reason::user_shutdown);
+    if (!keep_new) return;
+  }
+  i->second.node_id = node_id;
+  i->second.address = address;
+  st.by_node[node_id] = session;
+  log::info("peers", "session established with {} ({}, {})", node_id.substr(0, 16),
+            address, outbound ? "outbound" : "inbound");
+  metric_set(*st.reg, "nzcore_peer_sessions", {}, static_cast<double>(st.by_node.size()));
+  if (auto c = st.connecting.find(session.address()); c != st.connecting.end()) {
+    c->second.deliver(node_id);
+    st.connecting.erase(c);
+  }
+}
+
+void start(self_ptr self) {
+  auto& st = self->state;
+  auto id = caf::actor_cast<identity_actor>(st.reg->get("identity"));
+  if (!id) {
+    self->quit(
+        make_error(core_errc::service_unavailable, "identity (for peer sessions)"));
+    return;
+  }
+  auto key = std::make_shared<peer::noise::keypair>(peer::noise::keypair::generate());
+  st.static_key = key;
+  auto msg = peer::binding_message(key->public_key_bytes, peer::protocol_version);
+  self->request(id, st.opts.request_timeout, get_atom::value)
+      .then(
+          [self, id, msg](identity_info& info) {
+            self->state.own_node_id = info.node_id;
+            auto ed = info.ed25519_public;
+            self->request(id, self->state.opts.request_timeout, sign_atom::value, msg)
+                .then(
+                    [self, ed](std::vector<uint8_t>& sig) {
+                      auto& st = self->state;
+                      peer::ed25519_public_key pk{};
+                      peer::ed25519_signature s{};
+                      size_t len = 0;
+                      if (sig.size() != s.size()
+                          || sodium_base642bin(pk.data(), pk.size(), ed.data(), ed.size(),
+                                               nullptr, &len, nullptr,
+                                               sodium_base64_VARIANT_ORIGINAL)
+                                 != 0
+                          || len != pk.size()) {
+                        self->quit(
+                            make_error(core_errc::recovery_failed,
+                                       "identity gave no usable binding signature"));
+                        return;
+                      }
+                      std::copy(sig.begin(), sig.end(), s.begin());
+                      st.binding = peer::encode_binding(pk, s, peer::protocol_version, 0);
+                      st.ready = true;
+                      for (auto& fn : st.deferred) fn();
+                      st.deferred.clear();
+                      for (auto& b : st.opts.bootstrap) {
+                        auto colon = b.rfind(':');
+                        int port = colon == std::string::npos
+                                       ? -1
+                                       : std::atoi(b.c_str() + colon + 1);
+                        if (port <= 0 || port > 65535) {
+                          log::warn("peers", "bootstrap entry '{}' is not host:port", b);
+                          continue;
+                        }
+                        dial(self, b.substr(0, colon), static_cast<uint16_t>(port),
+                             std::nullopt);
+                      }
+                    },
+                    [self](caf::error& err) { self->quit(std::move(err)); });
+          },
+          [self](caf::error& err) { self->quit(std::move(err)); });
+}
+
+peer_manager_actor::behavior_type manager_impl(self_ptr self,
+                                               std::shared_ptr<service_registry> reg,
+                                               peer_manager_options opts) {
+  self->set_exception_handler(exception_to_error);
+  self->state.reg = std::move(reg);
+  self->state.opts = std::move(opts);
+  self->set_down_handler([self](caf::down_msg& dm) { on_session_down(self, dm); });
+  start(self);
+  auto when_ready = [self](std::function<void()> fn) {
+    if (self->state.ready)
+      fn();
+    else
+      self->state.deferred.push_back(std::move(fn));
+  };
+  return {
+      [self, when_ready](peer_hello_atom, std::vector<uint8_t>& msg1,
+                         caf::actor& initiator) {
+        if (!is_local(self)) {
+          metric_add(*self->state.reg, "nzcore_peer_dropped_total", {"foreign_sender"});
+          return;
+        }
+        when_ready([self, msg1, initiator] {
+          auto& st = self->state;
+          if (st.sessions.size() >= st.opts.max_sessions
+              || half_open(st) >= st.opts.max_half_open) {
+            metric_add(*st.reg, "nzcore_peer_handshake_failures_total", {"limit"});
+            return;
+          }
+          auto cfg = base_config(self);
+          cfg.msg1 = msg1;
+          cfg.remote_session = initiator;
+          cfg.address = "inbound";
+          auto session = spawn_peer_session(self->system(), st.reg, std::move(cfg));
+          track(self, session, "inbound", false);
+        });
+      },
+      [self](peer_up_atom, std::string& node_id, caf::actor& session, bool outbound,
+             std::string& address) {
+        if (!is_local(self)) return;
+        on_up(self, std::move(node_id), std::move(session), outbound, std::move(address));
+      },
+      [self](peer_list_atom) -> caf::result<std::vector<peer_info>> {
+        auto rp = self->make_response_promise<std::vector<peer_info>>();
+        auto& st = self->state;
+        auto out = std::make_shared<std::vector<peer_info>>();
+        auto pending = std::make_shared<size_t>(st.sessions.size());
+        if (*pending == 0) {
+          rp.deliver(std::vector<peer_info>{});
+          return rp;
+        }
+        for (auto& [addr, e] : st.sessions) {
+          auto finish = [rp, out, pending]() mutable {
+            if (--*pending == 0) {
+              std::sort(out->begin(), out->end(),
+                        [](auto& a, auto& b) { return a.node_id < b.node_id; });
+              rp.deliver(std::move(*out));
+            }
+          };
+          self->request(e.handle, st.opts.request_timeout, peer_stats_atom::value)
+              .then(
+                  [out, finish](peer_info& p) mutable {
+                    out->push_back(std::move(p));
+                    finish();
+                  },
+                  [finish](caf::error&) mutable { finish(); });
+        }
+        return rp;
+      },
+      [self, when_ready](peer_connect_atom, std::string& host,
+                         uint16_t port) -> caf::result<std::string> {
+        auto rp = self->make_response_promise<std::string>();
+        when_ready([self, rp, host, port] { dial(self, host, port, rp); });
+        return rp;
+      },
+      [self](peer_ping_atom, std::string& who) -> caf::result<int64_t> {
+        auto rp = self->make_response_promise<int64_t>();
+        auto& st = self->state;
+        std::vector<caf::actor> matches;
+        for (auto& [id, h] : st.by_node)
+          if (id.compare(0, who.size(), who) == 0 && who.size() >= 8)
+            matches.push_back(h);
+        if (matches.size() != 1) {
+          rp.deliver(make_error(core_errc::service_unavailable,
+                                matches.empty() ? "no session with a peer '" + who + "'"
+                                                : "'" + who + "' matches several peers"));
+          return rp;
+        }
+        self->request(matches.front(), st.opts.request_timeout, peer_ping_atom::value)
+            .then([rp](int64_t rtt) mutable { rp.deliver(rtt); },
+                  [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
+        return rp;
+      },
+      [self](phase_atom, uint8_t phase) -> caf::result<uint8_t> {
+        if (phase == static_cast<uint8_t>(shutdown_phase::drain))
+          for (auto& [addr, e] : self->state.sessions)
+            self->send_exit(e.handle, caf::exit_reason::user_shutdown);
+        return phase;
+      },
+  };
+}
+
+}  // namespace
+
+caf::expected<caf::actor> spawn_peer_manager(caf::actor_system& sys,
+                                             std::shared_ptr<service_registry> reg,
+                                             peer_manager_options opts) {
+  return caf::actor_cast<caf::actor>(
+      sys.spawn(manager_impl, std::move(reg), std::move(opts)));
+}
+
+}  // namespace nz

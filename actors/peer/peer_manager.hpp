@@ -1,0 +1,36 @@
+// The peer manager ("peers" service, messages/peer_api.hpp): owns this
+// process's Noise static key and its binding (signed once by the identity),
+// spawns a responder session for each handshake start the peer gate hands it
+// (within the session and half-open limits), dials nodes (`peers connect`,
+// config peer-bootstrap), keeps one session per peer (simultaneous opens: the
+// session initiated by the smaller node id wins on both sides), and answers
+// `peers` and `ping`.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <caf/fwd.hpp>
+
+#include "actors/peer/peer_session.hpp"
+
+namespace nz {
+
+class service_registry;
+
+struct peer_manager_options {
+  peer_admission admission;
+  std::vector<std::string> bootstrap;  ///< "host:port"
+  uint64_t max_sessions = 1000;
+  uint64_t max_half_open = 64;
+  caf::timespan handshake_timeout = std::chrono::seconds(5);
+  caf::timespan request_timeout = std::chrono::seconds(5);
+};
+
+caf::expected<caf::actor> spawn_peer_manager(caf::actor_system& sys,
+                                             std::shared_ptr<service_registry> reg,
+                                             peer_manager_options opts);
+
+}  // namespace nz

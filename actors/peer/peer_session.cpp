@@ -1,0 +1,409 @@
+#include "actors/peer/peer_session.hpp"
+
+#include <chrono>
+#include <map>
+
+#include <fmt/format.h>
+#include <sodium.h>
+
+#include <caf/actor_system.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include "actors/peer/noise/x25519.hpp"
+#include "actors/peer/session/admission.hpp"
+#include "actors/peer/session/frame_body.hpp"
+#include "actors/peer/session/handshake_driver.hpp"
+#include "actors/peer/session/session_cipher.hpp"
+#include "messages/core_errors.hpp"
+#include "messages/peer_api.hpp"
+#include "messages/trust_api.hpp"
+#include "runtime/exception_reason.hpp"
+#include "runtime/log/log.hpp"
+#include "runtime/metrics_client.hpp"
+#include "runtime/supervision/service_registry.hpp"
+
+namespace nz {
+
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+
+uint64_t mono_ms() {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                   clock_type::now().time_since_epoch())
+                                   .count());
+}
+
+int64_t wall_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+struct pending_ping {
+  caf::response_promise rp;
+  clock_type::time_point sent;
+};
+
+struct session_state {
+  std::shared_ptr<service_registry> reg;
+  peer_session_config cfg;
+  std::optional<peer::handshake_driver> driver;
+  std::optional<peer::session_cipher> cipher;
+  /// The remote session actor this one handshook with (set once).
+  caf::actor remote;
+  std::optional<peer::binding> peer;
+  bool established = false;
+  /// Initiator after message 3: the transport exists, but the session counts
+  /// only once the responder's first frame ("ready") shows it admitted us.
+  bool awaiting_ready = false;
+  int64_t since_ms = 0;
+  uint8_t trust_level = 0;
+  uint64_t bytes_in = 0;
+  uint64_t bytes_out = 0;
+  uint64_t foreign_dropped = 0;
+  int64_t last_rtt_us = -1;
+  uint64_t next_ping = 1;
+  std::map<uint64_t, pending_ping> pings;
+  static inline const char* name = "nz.peer_session";
+};
+
+using self_ptr = caf::stateful_actor<session_state>*;
+
+void count_drop(self_ptr self, const std::string& reason) {
+  metric_add(*self->state.reg, "nzcore_peer_dropped_total", {reason});
+}
+
+void fail(self_ptr self, const std::string& reason, const std::string& detail) {
+  auto& st = self->state;
+  metric_add(*st.reg, "nzcore_peer_handshake_failures_total", {reason});
+  log::warn("peers", "handshake with {} failed: {} ({})", st.cfg.address, reason, detail);
+  // The other side learns only that it was refused or failed, never why.
+  if (st.remote) self->send(st.remote, peer_abort_atom::value);
+  self->quit(make_error(core_errc::service_unavailable, "handshake failed: " + reason));
+}
+
+bool from_remote(self_ptr self) {
+  return self->state.remote && self->current_sender() == self->state.remote.address();
+}
+
+bool from_local(self_ptr self) {
+  auto s = self->current_sender();
+  return s && s->node() == self->node();
+}
+
+void send_frame(self_ptr self, const std::string& type, std::vector<uint8_t> body) {
+  auto& st = self->state;
+  peer::frame_body fb{type, {}, std::move(body)};
+  auto plain = peer::encode_frame_body(fb);
+  if (!plain) {
+    log::error("peers", "cannot encode a '{}' frame: {}", type, plain.error().message);
+    return;
+  }
+  auto frame = st.cipher->seal(*plain, mono_ms());
+  sodium_memzero(plain->data(), plain->size());
+  if (!frame) {
+    log::error("peers", "cannot seal a frame: {}", frame.error().message);
+    if (st.cipher->should_close())
+      self->quit(make_error(core_errc::service_unavailable, "session exhausted"));
+    return;
+  }
+  st.bytes_out += frame->size();
+  self->send(st.remote, peer_frame_atom::value, std::move(*frame));
+}
+
+/// Takes the transport from the finished handshake; false (and the session
+/// ends) if that fails.
+bool take_transport(self_ptr self) {
+  auto& st = self->state;
+  auto cipher = st.driver->transport(peer::session_options{}, mono_ms());
+  if (!cipher) {
+    fail(self, "internal", cipher.error().message);
+    return false;
+  }
+  st.cipher.emplace(std::move(*cipher));
+  st.driver.reset();
+  return true;
+}
+
+/// Both sides admitted each other: tell the manager.
+void announce(self_ptr self, bool outbound) {
+  auto& st = self->state;
+  st.established = true;
+  st.awaiting_ready = false;
+  st.since_ms = wall_ms();
+  self->monitor(st.remote);
+  metric_add(*st.reg, "nzcore_peer_handshakes_total",
+             {outbound ? "outbound" : "inbound"});
+  auto addr = outbound ? st.cfg.address : std::string{"inbound"};
+  self->send(caf::actor_cast<peer_manager_actor>(st.cfg.manager), peer_up_atom::value,
+             st.peer->node_id, caf::actor_cast<caf::actor>(self), outbound, addr);
+}
+
+/// Asks the trust store for the peer's standing (unless the policy is open),
+/// then admits (continue) or refuses.
+void admit(self_ptr self, std::function<void()> on_admitted) {
+  auto& st = self->state;
+  auto policy = peer::parse_admission_policy(st.cfg.admission.policy);
+  if (!policy) {
+    fail(self, "internal", "unknown policy " + st.cfg.admission.policy);
+    return;
+  }
+  if (!st.cfg.expected_node_id.empty() && st.cfg.expected_node_id != st.peer->node_id) {
+    fail(self, "unexpected_identity",
+         fmt::format("{} answered as {}, expected {}", st.cfg.address,
+                     st.peer->node_id.substr(0, 16),
+                     st.cfg.expected_node_id.substr(0, 16)));
+    return;
+  }
+  auto decide = [self, policy, on_admitted](peer::peer_standing standing) {
+    auto& st = self->state;
+    st.trust_level = standing.level;
+    auto d = peer::decide(*policy, *st.peer, standing,
+                          static_cast<uint8_t>(st.cfg.admission.min_level),
+                          st.cfg.admission.allow);
+    if (!d.allowed()) {
+      fail(self, peer::to_string(*d.refused),
+           fmt::format("peer {} refused by policy {}", st.peer->node_id.substr(0, 16),
+                       st.cfg.admission.policy));
+      return;
+    }
+    on_admitted();
+  };
+  auto trust = caf::actor_cast<trust_actor>(st.reg->get("trust"));
+  if (!trust) {
+    if (*policy == peer::admission_policy::trusted) {
+      fail(self, "trust_unavailable", "no trust store to consult");
+      return;
+    }
+    decide({});
+    return;
+  }
+  char hex[65];
+  sodium_bin2hex(hex, sizeof(hex), st.peer->ed25519_public.data(),
+                 st.peer->ed25519_public.size());
+  self->request(trust, st.cfg.handshake_timeout, trust_eval_atom::value, std::string{hex})
+      .then(
+          [decide](trust_verdict& v) {
+            decide({v.level, v.revoked});
+          },
+          [self, policy, decide](caf::error& err) {
+            // Fail closed: without an answer nobody counts as trusted.
+            if (*policy == peer::admission_policy::trusted) {
+              fail(self, "trust_unavailable", self->system().render(err));
+              return;
+            }
+            decide({});
+          });
+}
+
+void on_frame(self_ptr self, std::vector<uint8_t>& frame) {
+  auto& st = self->state;
+  st.bytes_in += frame.size();
+  auto plain = st.cipher->open(frame, mono_ms());
+  if (!plain) {
+    count_drop(self, peer::to_string(plain.error().code));
+    if (st.cipher->should_close()) {
+      log::warn("peers", "closing the session with {}: too many bad frames",
+                st.peer->node_id.substr(0, 16));
+      self->quit(make_error(core_errc::service_unavailable, "too many bad frames"));
+    }
+    return;
+  }
+  auto body = peer::decode_frame_body(*plain);
+  sodium_memzero(plain->data(), plain->size());
+  if (!body) {
+    count_drop(self, "malformed");
+    return;
+  }
+  if (st.awaiting_ready) {
+    if (body->type != "ready") {
+      count_drop(self, "unexpected_type");
+      return;
+    }
+    announce(self, true);
+    return;
+  }
+  if (body->type == "ping") {
+    send_frame(self, "pong", std::move(body->body));
+  } else if (body->type == "pong") {
+    if (body->body.size() != 8) {
+      count_drop(self, "malformed");
+      return;
+    }
+    uint64_t nonce = 0;
+    for (auto b : body->body) nonce = (nonce << 8) | b;
+    auto i = st.pings.find(nonce);
+    if (i == st.pings.end()) {
+      count_drop(self, "unexpected_pong");
+      return;
+    }
+    auto rtt = std::chrono::duration_cast<std::chrono::microseconds>(clock_type::now()
+                                                                     - i->second.sent)
+                   .count();
+    st.last_rtt_us = rtt;
+    i->second.rp.deliver(static_cast<int64_t>(rtt));
+    st.pings.erase(i);
+  } else {
+    count_drop(self, "unknown_type");
+  }
+}
+
+caf::behavior session_impl(self_ptr self, std::shared_ptr<service_registry> reg,
+                           peer_session_config cfg) {
+  self->set_exception_handler(exception_to_error);
+  auto& st = self->state;
+  st.reg = std::move(reg);
+  st.cfg = std::move(cfg);
+  self->set_down_handler([self](caf::down_msg& dm) {
+    if (self->state.remote && dm.source == self->state.remote.address())
+      self->quit(
+          make_error(core_errc::service_unavailable, "the remote session is gone"));
+  });
+  auto role =
+      st.cfg.initiator ? peer::noise::role::initiator : peer::noise::role::responder;
+  auto driver =
+      peer::handshake_driver::create(role, st.cfg.static_key->clone(), st.cfg.binding);
+  if (!driver) {
+    self->quit(make_error(core_errc::service_unavailable, driver.error().message));
+    return {};
+  }
+  st.driver.emplace(std::move(*driver));
+  if (st.cfg.initiator) {
+    auto msg1 = st.driver->start();
+    if (!msg1) {
+      self->quit(make_error(core_errc::service_unavailable, msg1.error().message));
+      return {};
+    }
+    self->send(caf::actor_cast<peer_gate_actor>(st.cfg.remote_gate),
+               peer_hello_atom::value, std::move(*msg1),
+               caf::actor_cast<caf::actor>(self));
+  } else {
+    st.remote = st.cfg.remote_session;
+    auto msg2 = st.driver->on_msg1(st.cfg.msg1);
+    st.cfg.msg1.clear();
+    if (!msg2) {
+      fail(self, peer::to_string(msg2.error().code), msg2.error().message);
+      return {};
+    }
+    self->monitor(st.remote);
+    self->send(st.remote, peer_hs2_atom::value, std::move(*msg2),
+               caf::actor_cast<caf::actor>(self));
+  }
+  self->delayed_send(self, st.cfg.handshake_timeout, tick_atom::value);
+  return {
+      [self](peer_hs2_atom, std::vector<uint8_t>& msg2, caf::actor& responder) {
+        auto& st = self->state;
+        if (!st.cfg.initiator || st.remote || !responder
+            || self->current_sender() != responder.address()) {
+          count_drop(self, "foreign_sender");
+          return;
+        }
+        auto reply = st.driver->on_msg2(msg2);
+        st.remote = responder;
+        if (!reply) {
+          fail(self, peer::to_string(reply.error().code), reply.error().message);
+          return;
+        }
+        st.peer = reply->remote;
+        auto msg3 = std::move(reply->msg3);
+        admit(self, [self, msg3]() mutable {
+          self->send(self->state.remote, peer_hs3_atom::value, std::move(msg3));
+          if (take_transport(self)) self->state.awaiting_ready = true;
+        });
+      },
+      [self](peer_hs3_atom, std::vector<uint8_t>& msg3) {
+        auto& st = self->state;
+        if (st.cfg.initiator || !from_remote(self) || st.peer) {
+          count_drop(self, "foreign_sender");
+          return;
+        }
+        auto b = st.driver->on_msg3(msg3);
+        if (!b) {
+          fail(self, peer::to_string(b.error().code), b.error().message);
+          return;
+        }
+        st.peer = *b;
+        admit(self, [self] {
+          if (!take_transport(self)) return;
+          announce(self, false);
+          // Tells the initiator it was admitted too (the first sealed frame).
+          send_frame(self, "ready", {});
+        });
+      },
+      [self](peer_frame_atom, std::vector<uint8_t>& frame) {
+        auto& st = self->state;
+        if (!(st.established || st.awaiting_ready) || !from_remote(self)) {
+          count_drop(self, "foreign_sender");
+          ++self->state.foreign_dropped;
+          return;
+        }
+        on_frame(self, frame);
+      },
+      [self](peer_abort_atom) {
+        if (!from_remote(self)) {
+          count_drop(self, "foreign_sender");
+          return;
+        }
+        self->quit(
+            make_error(core_errc::service_unavailable, "the peer closed or refused"));
+      },
+      [self](tick_atom) {
+        if (!self->state.established) fail(self, "timeout", "handshake timed out");
+      },
+      [self](peer_stats_atom) -> caf::result<peer_info> {
+        auto& st = self->state;
+        if (!from_local(self)) {
+          count_drop(self, "foreign_sender");
+          return caf::sec::unexpected_message;
+        }
+        peer_info p;
+        p.node_id = st.peer ? st.peer->node_id : std::string{};
+        p.address = st.cfg.initiator ? st.cfg.address : "inbound";
+        p.state = st.established ? "established" : "handshaking";
+        p.outbound = st.cfg.initiator;
+        p.connected_since_ms = st.since_ms;
+        p.rtt_us = st.last_rtt_us;
+        p.trust_level = st.trust_level;
+        p.bytes_in = st.bytes_in;
+        p.bytes_out = st.bytes_out;
+        if (st.cipher) {
+          auto& c = st.cipher->counters();
+          p.frames_in = c.received;
+          p.frames_out = c.sent;
+          p.dropped = c.dropped.total() + st.foreign_dropped;
+          p.rekeys = c.rekeys_sent + c.rekeys_received;
+        }
+        return p;
+      },
+      [self](peer_ping_atom) -> caf::result<int64_t> {
+        auto& st = self->state;
+        if (!from_local(self)) {
+          count_drop(self, "foreign_sender");
+          return caf::sec::unexpected_message;
+        }
+        if (!st.established)
+          return make_error(core_errc::service_unavailable,
+                            "the session is not established");
+        auto rp = self->make_response_promise();
+        auto nonce = st.next_ping++;
+        std::vector<uint8_t> body(8);
+        for (int i = 7; i >= 0; --i)
+          body[static_cast<size_t>(7 - i)] = static_cast<uint8_t>(nonce >> (8 * i));
+        st.pings.emplace(nonce, pending_ping{rp, clock_type::now()});
+        send_frame(self, "ping", std::move(body));
+        return caf::delegated<int64_t>{};
+      },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_peer_session(caf::actor_system& sys,
+                              std::shared_ptr<service_registry> reg,
+                              peer_session_config cfg) {
+  return sys.spawn(session_impl, std::move(reg), std::move(cfg));
+}
+
+}  // namespace nz

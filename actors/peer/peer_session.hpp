@@ -1,0 +1,58 @@
+// A peer session actor: one per connected node (messages/peer_api.hpp). It runs
+// one side of the Noise XX handshake (session/handshake_driver), checks the
+// peer's binding and the admission policy, then exchanges sealed frames
+// (session/session_cipher) with exactly the remote session actor it handshook
+// with. Everything else that reaches it is dropped and counted. It reports
+// itself to the peer manager (peer_up) once established; the manager monitors
+// it. A failed or refused handshake tells the other side only peer_abort.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <caf/actor.hpp>
+#include <caf/fwd.hpp>
+#include <caf/timespan.hpp>
+
+namespace nz {
+
+class service_registry;
+
+namespace peer::noise {
+struct keypair;
+}  // namespace peer::noise
+
+/// Who may complete a handshake (config peer-policy and friends).
+struct peer_admission {
+  std::string policy = "trusted";  ///< open | trusted | allow-list
+  uint8_t min_level = 2;
+  std::vector<std::string> allow;  ///< node ids (allow-list)
+};
+
+struct peer_session_config {
+  bool initiator = false;
+  /// Initiator: the remote node's peer gate.
+  caf::actor remote_gate;
+  /// Responder: Noise message 1 and the initiator's session.
+  std::vector<uint8_t> msg1;
+  caf::actor remote_session;
+  /// This node's Noise static key (per process) and its signed binding.
+  std::shared_ptr<const peer::noise::keypair> static_key;
+  std::vector<uint8_t> binding;
+  /// "host:port" as dialled (initiator) or "inbound".
+  std::string address;
+  /// Initiator: the node id the dialled address must have ("ID@host:port");
+  /// empty: any identity the admission policy accepts.
+  std::string expected_node_id;
+  peer_admission admission;
+  caf::timespan handshake_timeout = std::chrono::seconds(5);
+  caf::actor manager;
+};
+
+caf::actor spawn_peer_session(caf::actor_system& sys,
+                              std::shared_ptr<service_registry> reg,
+                              peer_session_config cfg);
+
+}  // namespace nz

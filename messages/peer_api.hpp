@@ -1,0 +1,87 @@
+// Peer sessions between nodes (docs/protocol.md, docs/security.md).
+//
+// Wire messages (they cross the middleman; every receiver authenticates them):
+// - to a node's peer gate (published on the peer address):
+//     (peer_hello, msg1, initiator session)           Noise XX message 1
+// - initiator session <- responder session:
+//     (peer_hs2, msg2, responder session)             Noise XX message 2
+// - responder session <- initiator session:
+//     (peer_hs3, msg3)                                Noise XX message 3
+// - between the two sessions afterwards:
+//     (peer_frame, sealed frame)                      counter nonce + ciphertext
+//     (peer_abort)                                    generic refusal / close
+// A session accepts hs3, frames and aborts only from the remote actor it
+// handshook with, and local control messages only from actors of its own node;
+// everything else is dropped and counted.
+//
+// Local interface of the peer manager ("peers" service): see peer_manager_actor.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <caf/meta/type_name.hpp>
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
+
+#include "messages/atoms.hpp"
+
+namespace nz {
+
+using peer_hello_atom = caf::atom_constant<caf::atom("phello")>;
+using peer_hs2_atom = caf::atom_constant<caf::atom("phs2")>;
+using peer_hs3_atom = caf::atom_constant<caf::atom("phs3")>;
+using peer_frame_atom = caf::atom_constant<caf::atom("pframe")>;
+using peer_abort_atom = caf::atom_constant<caf::atom("pabort")>;
+using peer_up_atom = caf::atom_constant<caf::atom("pup")>;
+using peer_list_atom = caf::atom_constant<caf::atom("plist")>;
+using peer_connect_atom = caf::atom_constant<caf::atom("pconnect")>;
+using peer_ping_atom = caf::atom_constant<caf::atom("pping")>;
+using peer_stats_atom = caf::atom_constant<caf::atom("pstats")>;
+
+/// One session as `nzctl peers` shows it.
+struct peer_info {
+  std::string node_id;
+  std::string address;
+  std::string state;  ///< "handshaking", "established"
+  bool outbound = false;
+  int64_t connected_since_ms = 0;
+  int64_t rtt_us = -1;  ///< last ping round trip; -1 before the first
+  uint64_t frames_in = 0;
+  uint64_t frames_out = 0;
+  uint64_t bytes_in = 0;
+  uint64_t bytes_out = 0;
+  uint64_t dropped = 0;
+  uint64_t rekeys = 0;
+  uint8_t trust_level = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, peer_info& x) {
+  return f(caf::meta::type_name("nz.peer_info"), x.node_id, x.address, x.state,
+           x.outbound, x.connected_since_ms, x.rtt_us, x.frames_in, x.frames_out,
+           x.bytes_in, x.bytes_out, x.dropped, x.rekeys, x.trust_level);
+}
+
+/// The peer gate: published on the peer address; only handshake starts.
+using peer_gate_actor =
+    caf::typed_actor<caf::reacts_to<peer_hello_atom, std::vector<uint8_t>, caf::actor>>;
+
+/// The peer manager's local interface (the "peers" service).
+/// - list: every session.
+/// - connect(host, port): dials a node; replies with its node id once the
+///   session is established (or the error: unreachable, refused, timeout).
+/// - ping(node id or unique prefix): round trip in microseconds over the
+///   sealed session.
+using peer_manager_actor = caf::typed_actor<
+    caf::reacts_to<peer_hello_atom, std::vector<uint8_t>, caf::actor>,
+    /// From a local session once established: node id, the session, whether
+    /// this node initiated it, the address.
+    caf::reacts_to<peer_up_atom, std::string, caf::actor, bool, std::string>,
+    caf::replies_to<peer_list_atom>::with<std::vector<peer_info>>,
+    caf::replies_to<peer_connect_atom, std::string, uint16_t>::with<std::string>,
+    caf::replies_to<peer_ping_atom, std::string>::with<int64_t>,
+    caf::replies_to<phase_atom, uint8_t>::with<uint8_t>>;
+
+}  // namespace nz

@@ -1,0 +1,119 @@
+#!/usr/bin/python3
+"""Peer sessions between real nodes on loopback: Noise XX bound to the nodes'
+identities, admission by trust policy, sealed ping frames, refusals that tell the
+other side nothing, a wrong identity at an address, and session teardown when a
+peer is killed with -9."""
+
+import base64
+import json
+import os
+import sys
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import nzharness as h  # noqa: E402
+
+
+def ctl_json(ctx, data, *cmd, want=0):
+    res = h.run_nzctl(data, *cmd, json_out=True)
+    if want is not None:
+        ctx.check(res[0] == want, f"nzctl --json {' '.join(map(str, cmd))} -> {want}",
+                  h.fmt_result(res))
+    try:
+        return res[0], json.loads(res[1] if res[0] == 0 else res[2])
+    except ValueError:
+        return res[0], {"_raw": res[1] + res[2]}
+
+
+def ident(ctx, data):
+    _, j = ctl_json(ctx, data, "identity")
+    return j["node_id"], base64.b64decode(j["ed25519_public"]).hex()
+
+
+def peer_port(data):
+    return int((data / "peer.port").read_text().strip())
+
+
+def metric(data, name, label):
+    rc, out, _ = h.run_nzctl(data, "metrics")
+    for line in out.splitlines():
+        if line.startswith(name) and label in line:
+            return float(line.rsplit(" ", 1)[1])
+    return 0.0
+
+
+def sessions(ctx, data):
+    _, j = ctl_json(ctx, data, "peers")
+    return {p["node_id"]: p for p in j.get("peers", []) if p["state"] == "established"}
+
+
+def body(ctx):
+    dirs = {n: ctx.new_dir(n) for n in ("a", "b", "c")}
+    nodes = {n: ctx.start_node(d) for n, d in dirs.items()}
+    for n in nodes.values():
+        h.wait_ready(n)
+    ids = {n: ident(ctx, d) for n, d in dirs.items()}
+    a, b, c = dirs["a"], dirs["b"], dirs["c"]
+
+    # Untrusted: B refuses A under the default policy "trusted" (min medium).
+    res = h.run_nzctl(a, "peers", "connect", f"127.0.0.1:{peer_port(b)}")
+    ctx.check(res[0] != 0, "A -> B refused while neither trusts the other", h.fmt_result(res))
+
+    # Mutual trust, then the session comes up on both sides.
+    h.run_nzctl(a, "trust", "add", ids["b"][1], "--level", "high")
+    h.run_nzctl(b, "trust", "add", ids["a"][1], "--level", "medium")
+    rc, j = ctl_json(ctx, a, "peers", "connect", f"127.0.0.1:{peer_port(b)}")
+    ctx.check(j.get("connected") == ids["b"][0], "A -> B: session with B's node id", repr(j))
+    sa = sessions(ctx, a)
+    sb = h.poll_until(lambda: sessions(ctx, b) or None, 10, "B lists the session")
+    ctx.check(ids["b"][0] in sa and sa[ids["b"][0]]["outbound"], "A lists B (outbound)",
+              repr(sa))
+    ctx.check(ids["a"][0] in sb and not sb[ids["a"][0]]["outbound"], "B lists A (inbound)",
+              repr(sb))
+    ctx.expect(sa[ids["b"][0]]["trust_level"] == 3 and sb[ids["a"][0]]["trust_level"] == 2,
+               "each side shows the other's effective trust level", f"{sa} {sb}")
+
+    # Sealed pings.
+    for i in range(3):
+        rc, p = ctl_json(ctx, a, "ping", ids["b"][0][:12])
+        ctx.check(p.get("rtt_us", -1) > 0, f"ping {i + 1} A -> B has a round trip time", repr(p))
+    rc, p = ctl_json(ctx, b, "ping", ids["a"][0])
+    ctx.check(p.get("rtt_us", -1) > 0, "ping B -> A over the same session", repr(p))
+    sa = sessions(ctx, a)
+    ctx.expect(sa[ids["b"][0]]["frames_out"] >= 3 and sa[ids["b"][0]]["frames_in"] >= 4,
+               "frames are counted", repr(sa))
+
+    # C is trusted by nobody: B refuses it; the refusal is counted on B by reason,
+    # and C learns nothing but a generic failure.
+    h.run_nzctl(c, "trust", "add", ids["b"][1], "--level", "high")
+    before = metric(b, "nzcore_peer_handshake_failures_total", 'reason="not_trusted"')
+    res = h.run_nzctl(c, "peers", "connect", f"127.0.0.1:{peer_port(b)}")
+    ctx.check(res[0] != 0 and "not_trusted" not in res[2],
+              "C -> B refused, and C is not told why", h.fmt_result(res))
+    h.poll_until(lambda: metric(b, "nzcore_peer_handshake_failures_total",
+                                'reason="not_trusted"') > before,
+                 10, "B counts the refusal as not_trusted")
+    ctx.check(set(sessions(ctx, b)) == {ids["a"][0]}, "B still has only A")
+
+    # A node with a different identity at an address: refused.
+    h.run_nzctl(a, "trust", "add", ids["c"][1], "--level", "high")
+    h.run_nzctl(c, "trust", "add", ids["a"][1], "--level", "high")
+    res = h.run_nzctl(a, "peers", "connect", f"{ids['b'][0]}@127.0.0.1:{peer_port(c)}")
+    ctx.check(res[0] != 0, "A expecting B at C's address is refused", h.fmt_result(res))
+    rc, j = ctl_json(ctx, a, "peers", "connect", f"{ids['c'][0]}@127.0.0.1:{peer_port(c)}")
+    ctx.check(j.get("connected") == ids["c"][0], "A -> C with C's expected id works", repr(j))
+
+    # kill -9 of B: A's session with B goes away; C's stays.
+    nodes["b"].kill9()
+    h.poll_until(lambda: ids["b"][0] not in sessions(ctx, a) or None, 20,
+                 "A drops the session with the killed B")
+    ctx.check(ids["c"][0] in sessions(ctx, a), "A keeps its session with C")
+    res = h.run_nzctl(a, "ping", ids["b"][0])
+    ctx.check(res[0] != 0, "ping to the killed B fails clearly", h.fmt_result(res))
+
+    for n in ("a", "c"):
+        ctx.check(nodes[n].stop() == 0, f"{n.upper()}: SIGTERM -> exit 0 with a live session")
+
+
+if __name__ == "__main__":
+    h.main("peers", body)
