@@ -39,6 +39,10 @@ using peer_list_atom = caf::atom_constant<caf::atom("plist")>;
 using peer_connect_atom = caf::atom_constant<caf::atom("pconnect")>;
 using peer_ping_atom = caf::atom_constant<caf::atom("pping")>;
 using peer_stats_atom = caf::atom_constant<caf::atom("pstats")>;
+/// Local timer of a session: heartbeat and failure detection.
+using peer_beat_atom = caf::atom_constant<caf::atom("pbeat")>;
+/// Local timer of the manager: redial a peer after its backoff.
+using peer_redial_atom = caf::atom_constant<caf::atom("predial")>;
 
 /// One session as `nzctl peers` shows it.
 struct peer_info {
@@ -55,13 +59,16 @@ struct peer_info {
   uint64_t dropped = 0;
   uint64_t rekeys = 0;
   uint8_t trust_level = 0;
+  /// Phi-accrual suspicion of the peer (heartbeats every second); the session
+  /// is closed above the threshold (8).
+  double phi = 0;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, peer_info& x) {
   return f(caf::meta::type_name("nz.peer_info"), x.node_id, x.address, x.state,
            x.outbound, x.connected_since_ms, x.rtt_us, x.frames_in, x.frames_out,
-           x.bytes_in, x.bytes_out, x.dropped, x.rekeys, x.trust_level);
+           x.bytes_in, x.bytes_out, x.dropped, x.rekeys, x.trust_level, x.phi);
 }
 
 /// The peer gate: published on the peer address; only handshake starts.
@@ -82,6 +89,7 @@ using peer_manager_actor = caf::typed_actor<
     caf::replies_to<peer_list_atom>::with<std::vector<peer_info>>,
     caf::replies_to<peer_connect_atom, std::string, uint16_t>::with<std::string>,
     caf::replies_to<peer_ping_atom, std::string>::with<int64_t>,
+    caf::reacts_to<peer_redial_atom, std::string>,
     caf::replies_to<phase_atom, uint8_t>::with<uint8_t>>;
 
 }  // namespace nz

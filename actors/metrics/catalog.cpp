@@ -58,6 +58,8 @@ std::vector<family_spec> build_catalog() {
               {"direction"}),
       counter("nzcore_peer_handshake_failures_total",
               "Peer handshakes that failed or were refused, by reason.", {"reason"}),
+      counter("nzcore_peer_failures_detected_total",
+              "Sessions closed because the phi-accrual detector suspected the peer."),
       counter("nzcore_peer_dropped_total",
               "Messages and frames a peer actor dropped, by reason.", {"reason"}),
       // -- trust store ----------------------------------------------------------

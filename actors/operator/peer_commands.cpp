@@ -47,11 +47,12 @@ void list_peers(operator_actor::pointer self, const command_context& ctx, done_f
               .field("dropped", p.dropped)
               .field("rekeys", p.rekeys)
               .field("trust_level", static_cast<uint64_t>(p.trust_level))
+              .field("phi", p.phi)
               .end_object();
-          text += fmt::format("{:<18} {:<22} {:<12} {:>4} {:>10} {:>8} {:>8} {:>6}\n",
-                              p.node_id.substr(0, 16), p.address, p.state,
-                              p.outbound ? "out" : "in", p.rtt_us, p.frames_in,
-                              p.frames_out, p.trust_level);
+          text += fmt::format(
+              "{:<18} {:<22} {:<12} {:>4} {:>10} {:>6.2f} {:>8} {:>8} {:>6}\n",
+              p.node_id.substr(0, 16), p.address, p.state, p.outbound ? "out" : "in",
+              p.rtt_us, p.phi, p.frames_in, p.frames_out, p.trust_level);
         }
         j.end_array().end_object();
         if (ps.empty()) text = "no peer sessions\n";

@@ -1,6 +1,8 @@
 #include "actors/peer/peer_manager.hpp"
 
 #include <map>
+#include <random>
+#include <set>
 
 #include <fmt/format.h>
 #include <sodium.h>
@@ -9,6 +11,7 @@
 #include <caf/io/middleman.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
+#include "actors/peer/manager/backoff.hpp"
 #include "actors/peer/noise/x25519.hpp"
 #include "actors/peer/session/binding.hpp"
 #include "actors/peer/session/session_protocol.hpp"
@@ -27,9 +30,23 @@ namespace {
 
 struct session_entry {
   caf::actor handle;
+  /// The dial_entry key of an outbound session.
+  std::string dial_key;
   std::string node_id;  ///< empty while handshaking
   std::string address;
   bool outbound = false;
+};
+
+/// An address this node keeps connected: a bootstrap entry, or an address whose
+/// session was established once. Redialled with exponential backoff and full
+/// jitter after the session ends or a dial fails.
+struct dial_entry {
+  std::string host;
+  uint16_t port = 0;
+  std::string expected;  ///< node id required there, or empty
+  bool keep = false;     ///< redial after failures
+  bool scheduled = false;
+  peer::backoff bo;
 };
 
 struct manager_state {
@@ -44,6 +61,12 @@ struct manager_state {
   std::map<std::string, caf::actor> by_node;
   /// `connect` requests waiting for their session to be established.
   std::map<caf::actor_addr, caf::typed_response_promise<std::string>> connecting;
+  /// "[id@]host:port" -> redial state.
+  std::map<std::string, dial_entry> dialled;
+  /// Sessions this manager closed on purpose (tie-break, shutdown): no redial.
+  std::set<caf::actor_addr> closing;
+  bool stopping = false;
+  std::mt19937_64 rng{std::random_device{}()};
   static inline const char* name = "nz.peer_manager";
 };
 
@@ -74,13 +97,22 @@ peer_session_config base_config(self_ptr self) {
 
 void track(self_ptr self, caf::actor session, std::string address, bool outbound) {
   self->monitor(session);
-  self->state.sessions[session.address()] = {session, {}, std::move(address), outbound};
+  session_entry e;
+  e.handle = session;
+  e.address = std::move(address);
+  e.outbound = outbound;
+  self->state.sessions[session.address()] = std::move(e);
 }
 
 /// Dials host:port; `rp` (if valid) gets the node id once established.
+void schedule_redial(self_ptr self, const std::string& key);
+
 void dial(self_ptr self, std::string host, uint16_t port,
-          std::optional<caf::typed_response_promise<std::string>> rp) {
+          std::optional<caf::typed_response_promise<std::string>> rp, bool keep = false) {
   auto& st = self->state;
+  auto key = fmt::format("{}:{}", host, port);
+  auto& entry = st.dialled[key];
+  entry.keep = entry.keep || keep;
   // "ID@host": the node there must have this node id.
   std::string expected;
   if (auto at = host.find('@'); at != std::string::npos) {
@@ -88,6 +120,10 @@ void dial(self_ptr self, std::string host, uint16_t port,
     host = host.substr(at + 1);
   }
   auto addr = fmt::format("{}:{}", host, port);
+  entry.host = host;
+  entry.port = port;
+  entry.expected = expected;
+  if (!expected.empty()) entry.host = expected + "@" + host;
   if (st.sessions.size() >= st.opts.max_sessions) {
     if (rp)
       rp->deliver(
@@ -98,8 +134,9 @@ void dial(self_ptr self, std::string host, uint16_t port,
   auto mm = self->system().middleman().actor_handle();
   self->request(mm, st.opts.request_timeout, caf::connect_atom::value, host, port)
       .then(
-          [self, addr, rp, expected](const caf::node_id&, caf::strong_actor_ptr& gate,
-                                     const std::set<std::string>&) mutable {
+          [self, addr, rp, expected, key](const caf::node_id&,
+                                          caf::strong_actor_ptr& gate,
+                                          const std::set<std::string>&) mutable {
             if (!gate) {
               if (rp)
                 rp->deliver(make_error(core_errc::service_unavailable,
@@ -114,17 +151,30 @@ void dial(self_ptr self, std::string host, uint16_t port,
             auto session =
                 spawn_peer_session(self->system(), self->state.reg, std::move(cfg));
             track(self, session, addr, true);
+            self->state.sessions[session.address()].dial_key = key;
             if (rp) self->state.connecting.emplace(session.address(), *rp);
           },
-          [self, addr, rp](caf::error& err) mutable {
+          [self, addr, rp, key](caf::error& err) mutable {
             metric_add(*self->state.reg, "nzcore_peer_handshake_failures_total",
                        {"unreachable"});
+            schedule_redial(self, key);
             log::warn("peers", "cannot reach {}: {}", addr, self->system().render(err));
             if (rp)
               rp->deliver(
                   make_error(core_errc::service_unavailable,
                              addr + ": unreachable: " + self->system().render(err)));
           });
+}
+
+void schedule_redial(self_ptr self, const std::string& key) {
+  auto& st = self->state;
+  auto i = st.dialled.find(key);
+  if (st.stopping || i == st.dialled.end() || !i->second.keep || i->second.scheduled)
+    return;
+  i->second.scheduled = true;
+  auto delay = std::chrono::milliseconds(i->second.bo.next_delay(st.rng));
+  log::info("peers", "redialling {} in {} ms", key, delay.count());
+  self->delayed_send(self, delay, peer_redial_atom::value, key);
 }
 
 void on_session_down(self_ptr self, const caf::down_msg& dm) {
@@ -142,8 +192,11 @@ void on_session_down(self_ptr self, const caf::down_msg& dm) {
                                  i->second.address + ": handshake failed or refused"));
     st.connecting.erase(c);
   }
+  auto key = i->second.dial_key;
+  bool on_purpose = st.closing.erase(dm.source) > 0;
   st.sessions.erase(i);
   metric_set(*st.reg, "nzcore_peer_sessions", {}, static_cast<double>(st.by_node.size()));
+  if (!key.empty() && !on_purpose) schedule_redial(self, key);
 }
 
 void on_up(self_ptr self, std::string node_id, caf::actor session, bool outbound,
@@ -158,11 +211,16 @@ void on_up(self_ptr self, std::string node_id, caf::actor session, bool outbound
     bool keep_new_outbound = st.own_node_id < node_id;
     bool keep_new = outbound == keep_new_outbound && old_entry.outbound != outbound;
     auto loser = keep_new ? old->second : session;
+    st.closing.insert(loser.address());
     self->send_exit(loser, caf::exit_reason::user_shutdown);
     if (!keep_new) return;
   }
   i->second.node_id = node_id;
   i->second.address = address;
+  if (auto d = st.dialled.find(i->second.dial_key); d != st.dialled.end()) {
+    d->second.keep = true;  // established once: keep it connected
+    d->second.bo.reset();
+  }
   st.by_node[node_id] = session;
   log::info("peers", "session established with {} ({}, {})", node_id.substr(0, 16),
             address, outbound ? "outbound" : "inbound");
@@ -222,7 +280,7 @@ void start(self_ptr self) {
                           continue;
                         }
                         dial(self, b.substr(0, colon), static_cast<uint16_t>(port),
-                             std::nullopt);
+                             std::nullopt, true);
                       }
                     },
                     [self](caf::error& err) { self->quit(std::move(err)); });
@@ -322,10 +380,24 @@ peer_manager_actor::behavior_type manager_impl(self_ptr self,
                   [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
         return rp;
       },
+      [self](peer_redial_atom, std::string& key) {
+        if (self->current_sender() != self->ctrl()) return;
+        auto& st = self->state;
+        auto i = st.dialled.find(key);
+        if (i == st.dialled.end() || st.stopping) return;
+        i->second.scheduled = false;
+        // Already connected again (e.g. the peer dialled us): nothing to do.
+        if (!i->second.expected.empty() && st.by_node.count(i->second.expected)) return;
+        dial(self, i->second.host, i->second.port, std::nullopt);
+      },
       [self](phase_atom, uint8_t phase) -> caf::result<uint8_t> {
-        if (phase == static_cast<uint8_t>(shutdown_phase::drain))
-          for (auto& [addr, e] : self->state.sessions)
+        if (phase == static_cast<uint8_t>(shutdown_phase::drain)) {
+          self->state.stopping = true;
+          for (auto& [addr, e] : self->state.sessions) {
+            self->state.closing.insert(addr);
             self->send_exit(e.handle, caf::exit_reason::user_shutdown);
+          }
+        }
         return phase;
       },
   };

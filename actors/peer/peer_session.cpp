@@ -10,6 +10,7 @@
 #include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
 
+#include "actors/peer/manager/phi_accrual.hpp"
 #include "actors/peer/noise/x25519.hpp"
 #include "actors/peer/session/admission.hpp"
 #include "actors/peer/session/frame_body.hpp"
@@ -66,6 +67,10 @@ struct session_state {
   int64_t last_rtt_us = -1;
   uint64_t next_ping = 1;
   std::map<uint64_t, pending_ping> pings;
+  /// Heartbeats: every frame from the peer counts; a heartbeat ping goes out
+  /// every beat_interval.
+  peer::phi_accrual detector;
+  std::map<uint64_t, clock_type::time_point> beats;
   static inline const char* name = "nz.peer_session";
 };
 
@@ -139,6 +144,31 @@ void announce(self_ptr self, bool outbound) {
   auto addr = outbound ? st.cfg.address : std::string{"inbound"};
   self->send(caf::actor_cast<peer_manager_actor>(st.cfg.manager), peer_up_atom::value,
              st.peer->node_id, caf::actor_cast<caf::actor>(self), outbound, addr);
+  st.detector.heartbeat(static_cast<int64_t>(mono_ms()));
+  self->delayed_send(self, st.cfg.beat_interval, peer_beat_atom::value);
+}
+
+/// One heartbeat round: a ping to the peer, then the failure check.
+void beat(self_ptr self) {
+  auto& st = self->state;
+  auto now = static_cast<int64_t>(mono_ms());
+  auto phi = st.detector.phi(now);
+  if (phi >= st.detector.config().threshold) {
+    metric_add(*st.reg, "nzcore_peer_failures_detected_total", {});
+    log::warn("peers", "peer {} suspected (phi {:.1f}); closing the session",
+              st.peer->node_id.substr(0, 16), phi);
+    self->quit(
+        make_error(core_errc::service_unavailable, "peer suspected by phi-accrual"));
+    return;
+  }
+  auto nonce = st.next_ping++;
+  std::vector<uint8_t> body(8);
+  for (int i = 7; i >= 0; --i)
+    body[static_cast<size_t>(7 - i)] = static_cast<uint8_t>(nonce >> (8 * i));
+  st.beats.emplace(nonce, clock_type::now());
+  while (st.beats.size() > 64) st.beats.erase(st.beats.begin());
+  send_frame(self, "ping", std::move(body));
+  self->delayed_send(self, st.cfg.beat_interval, peer_beat_atom::value);
 }
 
 /// Asks the trust store for the peer's standing (unless the policy is open),
@@ -211,6 +241,7 @@ void on_frame(self_ptr self, std::vector<uint8_t>& frame) {
     }
     return;
   }
+  st.detector.heartbeat(static_cast<int64_t>(mono_ms()));
   auto body = peer::decode_frame_body(*plain);
   sodium_memzero(plain->data(), plain->size());
   if (!body) {
@@ -234,6 +265,13 @@ void on_frame(self_ptr self, std::vector<uint8_t>& frame) {
     }
     uint64_t nonce = 0;
     for (auto b : body->body) nonce = (nonce << 8) | b;
+    if (auto b = st.beats.find(nonce); b != st.beats.end()) {
+      st.last_rtt_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                           clock_type::now() - b->second)
+                           .count();
+      st.beats.erase(b);
+      return;
+    }
     auto i = st.pings.find(nonce);
     if (i == st.pings.end()) {
       count_drop(self, "unexpected_pong");
@@ -352,6 +390,13 @@ caf::behavior session_impl(self_ptr self, std::shared_ptr<service_registry> reg,
       [self](tick_atom) {
         if (!self->state.established) fail(self, "timeout", "handshake timed out");
       },
+      [self](peer_beat_atom) {
+        if (self->current_sender() != self->ctrl()) {
+          count_drop(self, "foreign_sender");
+          return;
+        }
+        if (self->state.established) beat(self);
+      },
       [self](peer_stats_atom) -> caf::result<peer_info> {
         auto& st = self->state;
         if (!from_local(self)) {
@@ -366,6 +411,7 @@ caf::behavior session_impl(self_ptr self, std::shared_ptr<service_registry> reg,
         p.connected_since_ms = st.since_ms;
         p.rtt_us = st.last_rtt_us;
         p.trust_level = st.trust_level;
+        if (st.established) p.phi = st.detector.phi(static_cast<int64_t>(mono_ms()));
         p.bytes_in = st.bytes_in;
         p.bytes_out = st.bytes_out;
         if (st.cipher) {

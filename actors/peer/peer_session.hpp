@@ -48,6 +48,8 @@ struct peer_session_config {
   std::string expected_node_id;
   peer_admission admission;
   caf::timespan handshake_timeout = std::chrono::seconds(5);
+  /// Heartbeat period; the phi-accrual detector expects it (default 1 s).
+  caf::timespan beat_interval = std::chrono::seconds(1);
   caf::actor manager;
 };
 

@@ -104,6 +104,7 @@ def body(ctx):
     ctx.check(j.get("connected") == ids["c"][0], "A -> C with C's expected id works", repr(j))
 
     # kill -9 of B: A's session with B goes away; C's stays.
+    b_port = peer_port(b)
     nodes["b"].kill9()
     h.poll_until(lambda: ids["b"][0] not in sessions(ctx, a) or None, 20,
                  "A drops the session with the killed B")
@@ -111,7 +112,21 @@ def body(ctx):
     res = h.run_nzctl(a, "ping", ids["b"][0])
     ctx.check(res[0] != 0, "ping to the killed B fails clearly", h.fmt_result(res))
 
-    for n in ("a", "c"):
+    # B comes back on the same peer port: A redials it by itself (backoff with
+    # jitter), and the session carries pings again.
+    cfg = ctx.root / "b.conf"
+    cfg.write_text(f"[nzcore]\npeer-port={b_port}\n")
+    nodes["b"] = ctx.start_node(b, "--config", cfg)
+    h.wait_ready(nodes["b"])
+    h.poll_until(lambda: ids["b"][0] in sessions(ctx, a) or None, 40,
+                 "A redials B after its restart")
+    rc, p = ctl_json(ctx, a, "ping", ids["b"][0])
+    ctx.check(p.get("rtt_us", -1) > 0, "ping A -> restarted B", repr(p))
+    _, j = ctl_json(ctx, a, "peers")
+    ctx.expect(all(0 <= x.get("phi", -1) < 8 for x in j.get("peers", [])),
+               "peers shows a phi below the threshold for live peers", repr(j))
+
+    for n in ("a", "b", "c"):
         ctx.check(nodes[n].stop() == 0, f"{n.upper()}: SIGTERM -> exit 0 with a live session")
 
 

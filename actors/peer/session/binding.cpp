@@ -46,11 +46,13 @@ std::vector<uint8_t> encode_binding(const ed25519_public_key& ed25519_pk,
 
 session_result<binding> verify_binding(noise::bytes_view payload,
                                        const noise::public_key& remote_static) {
-  if (payload.size > max_binding_len)
+  if (payload.size > max_binding_len) {
     return make_session_error(session_errc::too_long, "binding over 256 bytes");
-  if (payload.size != binding_len)
+  }
+  if (payload.size != binding_len) {
     return make_session_error(session_errc::malformed,
                               "binding is not " + std::to_string(binding_len) + " bytes");
+  }
   crypto::ensure_sodium();
   const uint8_t* p = payload.data;
   binding out;
@@ -61,9 +63,10 @@ session_result<binding> verify_binding(noise::bytes_view payload,
   const uint8_t* sig = p + 6 + 32;
   const auto msg = binding_message(remote_static, out.protocol_version);
   if (crypto_sign_verify_detached(sig, msg.data(), msg.size(), out.ed25519_public.data())
-      != 0)
+      != 0) {
     return make_session_error(session_errc::bad_binding,
                               "binding signature does not verify for the static key");
+  }
   out.node_id = node_id_of(out.ed25519_public);
   return out;
 }

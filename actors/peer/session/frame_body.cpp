@@ -15,7 +15,9 @@ struct vector_sink {
   void write(const char* data, size_t size) {
     const size_t at = out.size();
     out.resize(at + size);
-    if (size > 0) std::memcpy(out.data() + at, data, size);
+    if (size > 0) {
+      std::memcpy(out.data() + at, data, size);
+    }
   }
 };
 
@@ -35,24 +37,31 @@ session_error too_long(const char* what) {
 }  // namespace
 
 bool valid_frame_type(std::string_view type) {
-  if (type.empty() || type.size() > max_frame_type_len) return false;
+  if (type.empty() || type.size() > max_frame_type_len) {
+    return false;
+  }
   for (char c : type) {
     const bool ok =
         (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.';
-    if (!ok) return false;
+    if (!ok) {
+      return false;
+    }
   }
   return true;
 }
 
 session_result<std::vector<uint8_t>> encode_frame_body(const frame_body& x,
                                                        size_t max_body) {
-  if (!valid_frame_type(x.type))
+  if (!valid_frame_type(x.type)) {
     return make_session_error(session_errc::invalid_argument,
                               "frame type must be 1..32 characters of [a-z0-9_.]");
-  if (x.trace.size() > max_trace_len)
+  }
+  if (x.trace.size() > max_trace_len) {
     return make_session_error(session_errc::payload_too_long, "trace over 64 bytes");
-  if (x.body.size() > max_body)
+  }
+  if (x.body.size() > max_body) {
     return make_session_error(session_errc::payload_too_long, "body over max_body");
+  }
   std::vector<uint8_t> out;
   out.reserve(max_frame_body_overhead + x.body.size());
   vector_sink sink{out};
@@ -71,9 +80,12 @@ session_result<std::vector<uint8_t>> encode_frame_body(const frame_body& x,
 
 session_result<frame_body> decode_frame_body(noise::bytes_view bytes, size_t max_body) {
   if (bytes.size > max_frame_body_overhead
-      && bytes.size - max_frame_body_overhead > max_body)
+      && bytes.size - max_frame_body_overhead > max_body) {
     return too_long("frame body over max_body + overhead");
-  if (bytes.size == 0) return malformed("empty frame body");
+  }
+  if (bytes.size == 0) {
+    return malformed("empty frame body");
+  }
   // The v3 parser (named explicitly: the default API version differs between
   // builds) checks every limit when it meets a complete element, before it
   // allocates: arrays of at most 3 elements, no maps, no ext, no nesting, str
@@ -104,30 +116,44 @@ session_result<frame_body> decode_frame_body(noise::bytes_view bytes, size_t max
   } catch (const std::exception&) {
     return malformed("frame body does not parse");
   }
-  if (offset != bytes.size) return malformed("trailing bytes after the frame body");
+  if (offset != bytes.size) {
+    return malformed("trailing bytes after the frame body");
+  }
   const msgpack::object& root = handle.get();
-  if (root.type != msgpack::type::ARRAY || root.via.array.size != 3)
+  if (root.type != msgpack::type::ARRAY || root.via.array.size != 3) {
     return malformed("frame body is not an array of three elements");
+  }
   const msgpack::object& type = root.via.array.ptr[0];
   const msgpack::object& trace = root.via.array.ptr[1];
   const msgpack::object& body = root.via.array.ptr[2];
   if (type.type != msgpack::type::STR || trace.type != msgpack::type::BIN
-      || body.type != msgpack::type::BIN)
+      || body.type != msgpack::type::BIN) {
     return malformed("frame body is not [str, bin, bin]");
+  }
   // msgpack-cxx checks str/bin limits only when it copies; referenced
   // contents are checked here, still before anything is allocated.
-  if (type.via.str.size > max_frame_type_len) return too_long("frame type over 32 bytes");
-  if (trace.via.bin.size > max_trace_len) return too_long("trace over 64 bytes");
-  if (body.via.bin.size > max_body) return too_long("body over max_body");
+  if (type.via.str.size > max_frame_type_len) {
+    return too_long("frame type over 32 bytes");
+  }
+  if (trace.via.bin.size > max_trace_len) {
+    return too_long("trace over 64 bytes");
+  }
+  if (body.via.bin.size > max_body) {
+    return too_long("body over max_body");
+  }
   frame_body out;
   out.type.assign(type.via.str.ptr, type.via.str.size);
-  if (!valid_frame_type(out.type))
+  if (!valid_frame_type(out.type)) {
     return malformed("frame type outside [a-z0-9_.]{1,32}");
+  }
   out.trace.resize(trace.via.bin.size);
-  if (!out.trace.empty())
+  if (!out.trace.empty()) {
     std::memcpy(out.trace.data(), trace.via.bin.ptr, out.trace.size());
+  }
   out.body.resize(body.via.bin.size);
-  if (!out.body.empty()) std::memcpy(out.body.data(), body.via.bin.ptr, out.body.size());
+  if (!out.body.empty()) {
+    std::memcpy(out.body.data(), body.via.bin.ptr, out.body.size());
+  }
   return out;
 }
 

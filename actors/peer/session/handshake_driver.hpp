@@ -122,8 +122,8 @@ class handshake_driver {
   const std::vector<uint8_t>& handshake_hash() const { return hash_; }
 
  private:
-  handshake_driver(noise::role r, noise::handshake_state hs, std::vector<uint8_t> binding,
-                   uint16_t version);
+  handshake_driver(noise::role r, noise::handshake_state hs,
+                   std::vector<uint8_t> local_binding, uint16_t version);
   /// Checks the turn; on a wrong one kills the driver.
   session_status expect(stage s);
   /// Kills the driver and returns the error.

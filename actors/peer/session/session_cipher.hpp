@@ -67,7 +67,7 @@ struct session_options {
   /// Frames sealed under one key before the sender rekeys, >= 1.
   uint64_t rekey_messages = uint64_t{1} << 20;
   /// Milliseconds between rekeys of the sending key, >= 1.
-  uint64_t rekey_interval_ms = 10 * 60 * 1000;
+  uint64_t rekey_interval_ms = uint64_t{10} * 60 * 1000;
   /// Refused frames in a row after which should_close() is true, >= 1.
   uint32_t max_consecutive_failures = 16;
 };

@@ -71,7 +71,8 @@ TEST_CASE("the catalog holds the families other subsystems emit, with their labe
   CHECK(reg.add("nzcore_trust_rejections_total", {"bad_signature"}, 1) == update_status::ok);
   CHECK(reg.add("nzcore_trust_snapshot_failures_total", {}, 1) == update_status::ok);
   CHECK(reg.add("nzcore_trust_log_damaged_total", {}, 1) == update_status::ok);
-  CHECK(reg.family_count() == 26);
+  CHECK(reg.add("nzcore_peer_failures_detected_total", {}, 1) == update_status::ok);
+  CHECK(reg.family_count() == 27);
 }
 
 TEST_CASE("journal commit buckets run from 50 microseconds to 1 second") {
