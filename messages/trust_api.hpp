@@ -40,6 +40,7 @@ using trust_list_atom = caf::atom_constant<caf::atom("trlist")>;
 using trust_log_atom = caf::atom_constant<caf::atom("trlog")>;
 using trust_export_atom = caf::atom_constant<caf::atom("trexport")>;
 using trust_import_atom = caf::atom_constant<caf::atom("trimport")>;
+using trust_head_atom = caf::atom_constant<caf::atom("trhead")>;
 
 /// A new assertion by this node. `kind`: "set_level", "revoke", "delegate",
 /// "remove". `level` 0-4 (set_level); `depth` and `max_level` (delegate);
@@ -140,6 +141,8 @@ using trust_actor = caf::typed_actor<
     caf::replies_to<trust_log_atom, bool, uint32_t>::with<trust_log_report>,
     caf::replies_to<trust_export_atom>::with<std::vector<uint8_t>>,
     caf::replies_to<trust_import_atom, std::vector<uint8_t>>::with<trust_import_report>,
-    caf::reacts_to<tick_atom>, caf::replies_to<phase_atom, uint8_t>::with<uint8_t>>;
+    /// The trust log's length: cheap change detection (e.g. for trust sync).
+    caf::replies_to<trust_head_atom>::with<uint64_t>, caf::reacts_to<tick_atom>,
+    caf::replies_to<phase_atom, uint8_t>::with<uint8_t>>;
 
 }  // namespace nz

@@ -69,6 +69,10 @@ std::vector<family_spec> build_catalog() {
       counter("nzcore_trust_rejections_total",
               "Foreign assertions or bundles refused by the sync rules, by reason.",
               {"reason"}),
+      with_initial(counter("nzcore_trust_syncs_total",
+                           "Trust bundles received from peers over sessions, by result.",
+                           {"result"}),
+                   {{"accepted"}, {"rejected"}}),
       counter("nzcore_trust_snapshot_failures_total",
               "Trust set snapshots that could not be stored (the next start replays "
               "more of the log)."),

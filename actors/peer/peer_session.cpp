@@ -1,5 +1,6 @@
 #include "actors/peer/peer_session.hpp"
 
+#include <array>
 #include <chrono>
 #include <map>
 
@@ -71,6 +72,12 @@ struct session_state {
   /// every beat_interval.
   peer::phi_accrual detector;
   std::map<uint64_t, clock_type::time_point> beats;
+  uint64_t beat_count = 0;
+  /// The trust log length when the last bundle was exported.
+  uint64_t synced_head = UINT64_MAX;
+  /// BLAKE2b of the assertions of the last trust bundle sent (not re-sent
+  /// while unchanged).
+  std::array<uint8_t, 32> last_sync{};
   static inline const char* name = "nz.peer_session";
 };
 
@@ -118,6 +125,8 @@ void send_frame(self_ptr self, const std::string& type, std::vector<uint8_t> bod
   self->send(st.remote, peer_frame_atom::value, std::move(*frame));
 }
 
+void sync_trust(self_ptr self);
+
 /// Takes the transport from the finished handshake; false (and the session
 /// ends) if that fails.
 bool take_transport(self_ptr self) {
@@ -146,6 +155,66 @@ void announce(self_ptr self, bool outbound) {
              st.peer->node_id, caf::actor_cast<caf::actor>(self), outbound, addr);
   st.detector.heartbeat(static_cast<int64_t>(mono_ms()));
   self->delayed_send(self, st.cfg.beat_interval, peer_beat_atom::value);
+  sync_trust(self);
+}
+
+/// Trust sync (docs/protocol.md): sends this node's own assertions as a signed
+/// bundle in a "trust_sync" frame when they changed since the last one sent.
+/// The receiver imports it under the sync rules (all or nothing).
+void sync_trust(self_ptr self) {
+  auto& st = self->state;
+  auto trust = caf::actor_cast<trust_actor>(st.reg->get("trust"));
+  if (!trust) return;
+  self->request(trust, st.cfg.handshake_timeout, trust_export_atom::value)
+      .then(
+          [self](std::vector<uint8_t>& bundle) {
+            auto& st = self->state;
+            // "NZTB" | version | exporter | created_ms ... | signature: hash what
+            // lies between the header and the signature.
+            constexpr size_t header = 4 + 1 + 32 + 8, sig = 64;
+            if (bundle.size() < header + sig || !st.established) return;
+            std::array<uint8_t, 32> h{};
+            crypto_generichash(h.data(), h.size(), bundle.data() + header,
+                               bundle.size() - header - sig, nullptr, 0);
+            if (h == st.last_sync) return;
+            if (bundle.size() > peer::default_max_body) {
+              log::warn("peers",
+                        "trust sync to {} skipped: the bundle ({} bytes) exceeds "
+                        "one frame",
+                        st.peer->node_id.substr(0, 16), bundle.size());
+              st.last_sync = h;
+              return;
+            }
+            st.last_sync = h;
+            send_frame(self, "trust_sync", std::move(bundle));
+          },
+          [](caf::error&) {});
+}
+
+void on_trust_sync(self_ptr self, std::vector<uint8_t> bundle) {
+  auto& st = self->state;
+  auto trust = caf::actor_cast<trust_actor>(st.reg->get("trust"));
+  if (!trust) return;
+  auto from = st.peer->node_id.substr(0, 16);
+  self->request(trust, st.cfg.handshake_timeout * 2, trust_import_atom::value,
+                std::move(bundle))
+      .then(
+          [self, from](trust_import_report& r) {
+            metric_add(*self->state.reg, "nzcore_trust_syncs_total",
+                       {r.accepted ? "accepted" : "rejected"});
+            if (!r.accepted)
+              log::warn("peers", "trust sync from {} rejected: {} assertion(s) refused{}",
+                        from, r.rejected.size(),
+                        r.rejected.empty() ? "" : " (first: " + r.rejected.front() + ")");
+            else if (r.applied > 0)
+              log::info("peers", "trust sync from {}: {} applied, {} already known", from,
+                        r.applied, r.already_known);
+          },
+          [self, from](caf::error& err) {
+            metric_add(*self->state.reg, "nzcore_trust_syncs_total", {"rejected"});
+            log::warn("peers", "trust sync from {} refused: {}", from,
+                      self->system().render(err));
+          });
 }
 
 /// One heartbeat round: a ping to the peer, then the failure check.
@@ -166,6 +235,19 @@ void beat(self_ptr self) {
   for (int i = 7; i >= 0; --i)
     body[static_cast<size_t>(7 - i)] = static_cast<uint8_t>(nonce >> (8 * i));
   st.beats.emplace(nonce, clock_type::now());
+  // Every other beat: has the trust log grown since the last export?
+  if (++st.beat_count % 2 == 0) {
+    if (auto trust = caf::actor_cast<trust_actor>(st.reg->get("trust")))
+      self->request(trust, st.cfg.handshake_timeout, trust_head_atom::value)
+          .then(
+              [self](uint64_t head) {
+                if (head != self->state.synced_head && self->state.established) {
+                  self->state.synced_head = head;
+                  sync_trust(self);
+                }
+              },
+              [](caf::error&) {});
+  }
   while (st.beats.size() > 64) st.beats.erase(st.beats.begin());
   send_frame(self, "ping", std::move(body));
   self->delayed_send(self, st.cfg.beat_interval, peer_beat_atom::value);
@@ -258,6 +340,8 @@ void on_frame(self_ptr self, std::vector<uint8_t>& frame) {
   }
   if (body->type == "ping") {
     send_frame(self, "pong", std::move(body->body));
+  } else if (body->type == "trust_sync") {
+    on_trust_sync(self, std::move(body->body));
   } else if (body->type == "pong") {
     if (body->body.size() != 8) {
       count_drop(self, "malformed");

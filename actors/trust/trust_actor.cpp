@@ -772,6 +772,12 @@ trust_actor::behavior_type trust_impl(self_ptr self,
             rp);
         return rp;
       },
+      [self](trust_head_atom) -> caf::result<uint64_t> {
+        auto rp = self->make_response_promise<uint64_t>();
+        when_ready(self,
+                   [self, rp]() mutable { rp.deliver(self->state.app.last_seq()); });
+        return rp;
+      },
       [self](tick_atom) {
         if (self->state.ready) write_snapshot(self, nullptr);
       },

@@ -24,7 +24,9 @@ namespace noise = nz::peer::noise;
 namespace {
 
 void check(bool ok) {
-  if (!ok) std::abort();
+  if (!ok) {
+    std::abort();
+  }
 }
 
 struct pair {
@@ -72,7 +74,9 @@ void check_body(const frame_body& d, size_t max_body) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  if (size < 2) return 0;
+  if (size < 2) {
+    return 0;
+  }
   const unsigned scenario = data[0] % 4;
   const uint8_t param = data[1];
   const noise::bytes_view rest{data + 2, size - 2};
@@ -80,8 +84,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 0: {
       auto p = make_pair();
       const unsigned before = param % 5;
-      for (unsigned i = 0; i < before; ++i)
+      for (unsigned i = 0; i < before; ++i) {
         check(static_cast<bool>(p.rx.open(seal(p.tx, i), i)));
+      }
       const auto next = seal(p.tx, before);
       const uint64_t counter = p.rx.next_recv_counter();
       auto r = p.rx.open(rest, 100);
@@ -109,34 +114,40 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       check(pt && pt->size() == rest.size
             && std::equal(pt->begin(), pt->end(), rest.data));
       auto d = decode_frame_body(*pt);
-      if (d)
+      if (d) {
         check_body(*d, default_max_body);
-      else
+      } else {
         check(is_peer_error(d.error().code));
+      }
       break;
     }
     case 2: {
       auto p = make_pair();
       const unsigned before = param % 5;
-      for (unsigned i = 0; i < before; ++i)
+      for (unsigned i = 0; i < before; ++i) {
         check(static_cast<bool>(p.rx.open(seal(p.tx, i), i)));
+      }
       const auto genuine = seal(p.tx, before);
       auto edited = genuine;
-      for (size_t i = 0; i + 1 < rest.size; i += 2)
+      for (size_t i = 0; i + 1 < rest.size; i += 2) {
         edited[rest.data[i] % edited.size()] ^= rest.data[i + 1];
+      }
       const bool changed = edited != genuine;
       auto r = p.rx.open(edited, 100);
       check(static_cast<bool>(r) == !changed);
-      if (changed) check(static_cast<bool>(p.rx.open(genuine, 101)));
+      if (changed) {
+        check(static_cast<bool>(p.rx.open(genuine, 101)));
+      }
       break;
     }
     case 3: {
       const size_t max_body = size_t{param} * 4;
       auto d = decode_frame_body(rest, max_body);
-      if (d)
+      if (d) {
         check_body(*d, max_body);
-      else
+      } else {
         check(is_peer_error(d.error().code));
+      }
       break;
     }
   }

@@ -31,32 +31,39 @@ namespace noise = nz::peer::noise;
 namespace {
 
 void check(bool ok) {
-  if (!ok) std::abort();
+  if (!ok) {
+    std::abort();
+  }
 }
 
 noise::keypair fixed_key(uint8_t seed) {
   uint8_t sk[32];
-  for (int i = 0; i < 32; ++i) sk[i] = static_cast<uint8_t>(seed * 31 + i);
+  for (int i = 0; i < 32; ++i) {
+    sk[i] = static_cast<uint8_t>(seed * 31 + i);
+  }
   return noise::keypair::from_private(sk);
 }
 
 noise::random_fn fixed_rng(uint8_t seed) {
   return [seed](uint8_t* out, size_t n) {
-    for (size_t i = 0; i < n; ++i) out[i] = static_cast<uint8_t>(seed + 7 * i);
+    for (size_t i = 0; i < n; ++i) {
+      out[i] = static_cast<uint8_t>(seed + 7 * i);
+    }
   };
 }
 
 /// A node: a fixed Ed25519 identity, a fixed static key and its binding.
 struct node {
   ed25519_public_key pk{};
-  uint8_t sk[crypto_sign_SECRETKEYBYTES];
+  uint8_t sk[crypto_sign_SECRETKEYBYTES] = {};
   noise::keypair s;
   std::vector<uint8_t> binding_bytes;
 
   explicit node(uint8_t seed) : s(fixed_key(seed)) {
     uint8_t ed_seed[crypto_sign_SEEDBYTES];
-    for (size_t i = 0; i < sizeof ed_seed; ++i)
+    for (size_t i = 0; i < sizeof ed_seed; ++i) {
       ed_seed[i] = static_cast<uint8_t>(seed + i);
+    }
     crypto_sign_seed_keypair(pk.data(), sk, ed_seed);
     const auto msg = binding_message(s.public_key_bytes, protocol_version);
     ed25519_signature sig{};
@@ -108,15 +115,18 @@ void check_binding(const binding& b) {
 /// Applies (position, xor) pairs; returns whether anything changed.
 bool edit(std::vector<uint8_t>& msg, const uint8_t* p, size_t n) {
   const auto before = msg;
-  for (size_t i = 0; i + 1 < n && !msg.empty(); i += 2)
+  for (size_t i = 0; i + 1 < n && !msg.empty(); i += 2) {
     msg[p[i] % msg.size()] ^= p[i + 1];
+  }
   return msg != before;
 }
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  if (size == 0) return 0;
+  if (size == 0) {
+    return 0;
+  }
   const unsigned scenario = data[0] % 8;
   const noise::bytes_view rest{data + 1, size - 1};
   const node& a = node_a();
@@ -127,16 +137,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   switch (scenario) {
     case 0: {
       auto r = res.on_msg1(rest);
-      if (!r) check_failed(r.error(), res);
+      if (!r) {
+        check_failed(r.error(), res);
+      }
       break;
     }
     case 1: {
       check(static_cast<bool>(ini.start()));
       auto r = ini.on_msg2(rest);
-      if (!r)
+      if (!r) {
         check_failed(r.error(), ini);
-      else
+      } else {
         check_binding(r->remote);
+      }
       break;
     }
     case 2: {
@@ -144,18 +157,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       check(static_cast<bool>(m1));
       check(static_cast<bool>(res.on_msg1(*m1)));
       auto r = res.on_msg3(rest);
-      if (!r)
+      if (!r) {
         check_failed(r.error(), res);
-      else
+      } else {
         check_binding(*r);
+      }
       break;
     }
     case 3: {
       auto r = verify_binding(rest, a.s.public_key_bytes);
-      if (!r)
+      if (!r) {
         check(is_peer_error(r.error().code));
-      else
+      } else {
         check_binding(*r);
+      }
       break;
     }
     case 4: {
@@ -163,14 +178,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       auto m1 = ini.start();
       check(static_cast<bool>(m1));
       check(static_cast<bool>(evil.read_message(*m1)));
-      if (rest.size > noise::max_message_len - 100) return 0;
+      if (rest.size > noise::max_message_len - 100) {
+        return 0;
+      }
       auto m2 = evil.write_message(rest);
       check(static_cast<bool>(m2));
       auto r = ini.on_msg2(*m2);
-      if (!r)
+      if (!r) {
         check_failed(r.error(), ini);
-      else
+      } else {
         check_binding(r->remote);
+      }
       break;
     }
     case 5: {
@@ -180,18 +198,23 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       auto m2 = res.on_msg1(*m1);
       check(static_cast<bool>(m2));
       check(static_cast<bool>(evil.read_message(*m2)));
-      if (rest.size > noise::max_message_len - 100) return 0;
+      if (rest.size > noise::max_message_len - 100) {
+        return 0;
+      }
       auto m3 = evil.write_message(rest);
       check(static_cast<bool>(m3));
       auto r = res.on_msg3(*m3);
-      if (!r)
+      if (!r) {
         check_failed(r.error(), res);
-      else
+      } else {
         check_binding(*r);
+      }
       break;
     }
     case 6: {
-      if (rest.size == 0) return 0;
+      if (rest.size == 0) {
+        return 0;
+      }
       const unsigned which = 1 + rest.data[0] % 3;
       const uint8_t* edits = rest.data + 1;
       const size_t n_edits = rest.size - 1;
@@ -199,19 +222,25 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       bool failed = false;
       auto m1 = ini.start();
       check(static_cast<bool>(m1));
-      if (which == 1) changed = edit(*m1, edits, n_edits);
+      if (which == 1) {
+        changed = edit(*m1, edits, n_edits);
+      }
       auto m2 = res.on_msg1(*m1);
       if (!m2) {
         check_failed(m2.error(), res);
         failed = true;
       } else {
-        if (which == 2) changed = edit(*m2, edits, n_edits);
+        if (which == 2) {
+          changed = edit(*m2, edits, n_edits);
+        }
         auto r2 = ini.on_msg2(*m2);
         if (!r2) {
           check_failed(r2.error(), ini);
           failed = true;
         } else {
-          if (which == 3) changed = edit(r2->msg3, edits, n_edits);
+          if (which == 3) {
+            changed = edit(r2->msg3, edits, n_edits);
+          }
           auto r3 = res.on_msg3(r2->msg3);
           if (!r3) {
             check_failed(r3.error(), res);
@@ -230,11 +259,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       const auto before = bytes;
       edit(bytes, rest.data, rest.size);
       bool only_features = true;
-      for (size_t i = 0; i < bytes.size(); ++i)
-        if (bytes[i] != before[i] && (i < 2 || i >= 6)) only_features = false;
+      for (size_t i = 0; i < bytes.size(); ++i) {
+        if (bytes[i] != before[i] && (i < 2 || i >= 6)) {
+          only_features = false;
+        }
+      }
       auto r = verify_binding(bytes, a.s.public_key_bytes);
       check(static_cast<bool>(r) == only_features);
-      if (r) check(r->ed25519_public == a.pk);
+      if (r) {
+        check(r->ed25519_public == a.pk);
+      }
       break;
     }
   }

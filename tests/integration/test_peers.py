@@ -83,6 +83,26 @@ def body(ctx):
     ctx.expect(sa[ids["b"][0]]["frames_out"] >= 3 and sa[ids["b"][0]]["frames_in"] >= 4,
                "frames are counted", repr(sa))
 
+    # Trust sync over the session: A lets B vouch (delegation), B trusts a new key;
+    # B's signed assertion reaches A through the sealed session and counts there,
+    # capped by the delegation, with B on the path.
+    h.run_nzctl(a, "trust", "delegate", ids["b"][1], "--depth", "1", "--max-level", "medium")
+    new_key = os.urandom(32).hex()
+    h.run_nzctl(b, "trust", "add", new_key, "--level", "high")
+
+    def synced():
+        rc, v = ctl_json(ctx, a, "trust", "show", new_key, want=None)
+        return v if rc == 0 and v.get("level") == "medium" else None
+    v = h.poll_until(synced, 30, "B's new assertion synced to A and counted (medium)")
+    ctx.check([p["issuer"] for p in v.get("path", [])] == [ids["a"][0], ids["b"][0]],
+              "A's path for the synced key is A -> B", repr(v.get("path")))
+    _, lst = ctl_json(ctx, a, "trust", "list")
+    ctx.expect(any(e["issuer"] == ids["b"][0] and e["subject_key"] == new_key
+                   for e in lst.get("entries", [])),
+               "A's trust list shows the assertion and that it came from B", repr(lst)[:300])
+    ctx.expect(metric(a, "nzcore_trust_syncs_total", 'result="accepted"') >= 1,
+               "A counts accepted trust syncs")
+
     # C is trusted by nobody: B refuses it; the refusal is counted on B by reason,
     # and C learns nothing but a generic failure.
     h.run_nzctl(c, "trust", "add", ids["b"][1], "--level", "high")

@@ -13,16 +13,20 @@ namespace {
 
 binding peer_binding() {
   binding b;
-  for (size_t i = 0; i < b.ed25519_public.size(); ++i)
+  for (size_t i = 0; i < b.ed25519_public.size(); ++i) {
     b.ed25519_public[i] = static_cast<uint8_t>(0xa0 + i);
+  }
   b.node_id = node_id_of(b.ed25519_public);
   b.protocol_version = protocol_version;
   return b;
 }
 
 std::string upper(std::string s) {
-  for (auto& c : s)
-    if (c >= 'a' && c <= 'f') c = static_cast<char>(c - 'a' + 'A');
+  for (auto& c : s) {
+    if (c >= 'a' && c <= 'f') {
+      c = static_cast<char>(c - 'a' + 'A');
+    }
+  }
   return s;
 }
 
@@ -44,7 +48,9 @@ TEST_CASE("the trusted policy admits peers at or above the minimum level") {
       const bool want = level <= max_trust_level && level >= min;
       INFO("level " << int{level} << " min " << int{min});
       CHECK(r.allowed() == want);
-      if (!want) CHECK(*r.refused == refusal::not_trusted);
+      if (!want) {
+        CHECK(*r.refused == refusal::not_trusted);
+      }
     }
   }
   auto rev = decide(admission_policy::trusted, b, {4, true}, 1, {});
@@ -70,9 +76,10 @@ TEST_CASE("the allow list matches node ids and hex keys in either case") {
 }
 
 TEST_CASE("policies and refusals have stable names") {
-  for (auto p :
-       {admission_policy::open, admission_policy::trusted, admission_policy::allow_list})
+  for (auto p : {admission_policy::open, admission_policy::trusted,
+                 admission_policy::allow_list}) {
     CHECK(parse_admission_policy(to_string(p)) == p);
+  }
   CHECK_FALSE(parse_admission_policy("Open"));
   CHECK_FALSE(parse_admission_policy(""));
   CHECK(std::string{to_string(refusal::not_trusted)} == "not_trusted");

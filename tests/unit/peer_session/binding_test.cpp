@@ -15,7 +15,9 @@ using namespace nz::peer::test;
 
 TEST_CASE("the binding message is the domain, a NUL, the static key and the version") {
   nz::peer::noise::public_key pk{};
-  for (size_t i = 0; i < pk.size(); ++i) pk[i] = static_cast<uint8_t>(i);
+  for (size_t i = 0; i < pk.size(); ++i) {
+    pk[i] = static_cast<uint8_t>(i);
+  }
   const auto msg = binding_message(pk, 0x0102);
   REQUIRE(msg.size() == 53);
   CHECK(std::memcmp(msg.data(), "nz-peer-binding-v1", 18) == 0);
@@ -101,7 +103,9 @@ TEST_CASE("bindings of the wrong size are malformed and oversized ones too_long"
   for (size_t len :
        {size_t{0}, size_t{1}, binding_len - 1, binding_len + 1, size_t{256}}) {
     std::vector<uint8_t> b(len, 0);
-    std::memcpy(b.data(), n.binding.data(), std::min(len, n.binding.size()));
+    if (len > 0) {
+      std::memcpy(b.data(), n.binding.data(), std::min(len, n.binding.size()));
+    }
     auto v = verify_binding(b, key);
     REQUIRE_FALSE(v);
     CHECK(v.error().code == session_errc::malformed);

@@ -22,7 +22,9 @@ session_errc decode_error(const std::vector<uint8_t>& b,
 
 std::vector<uint8_t> cat(std::initializer_list<std::vector<uint8_t>> parts) {
   std::vector<uint8_t> out;
-  for (const auto& p : parts) out.insert(out.end(), p.begin(), p.end());
+  for (const auto& p : parts) {
+    out.insert(out.end(), p.begin(), p.end());
+  }
   return out;
 }
 
@@ -50,7 +52,9 @@ TEST_CASE("frame bodies round trip at every size class up to the limits") {
       x.type = std::string(max_frame_type_len, 'a');
       x.trace.assign(trace_len, 0x5a);
       x.body.resize(body_len);
-      for (size_t i = 0; i < body_len; ++i) x.body[i] = static_cast<uint8_t>(i);
+      for (size_t i = 0; i < body_len; ++i) {
+        x.body[i] = static_cast<uint8_t>(i);
+      }
       auto e = encode_frame_body(x);
       REQUIRE(e);
       CHECK(e->size() <= body_len + max_frame_body_overhead);
@@ -202,11 +206,14 @@ TEST_CASE("random bytes never crash the decoder and never decode to invalid fiel
     std::vector<uint8_t> b;
     if (i % 2 == 0) {
       b.resize(rng() % 64);
-      for (auto& x : b) x = static_cast<uint8_t>(rng());
+      for (auto& x : b) {
+        x = static_cast<uint8_t>(rng());
+      }
     } else {
       b = *seed;
-      for (int k = 0, n = 1 + static_cast<int>(rng() % 4); k < n; ++k)
+      for (int k = 0, n = 1 + static_cast<int>(rng() % 4); k < n; ++k) {
         b[rng() % b.size()] = static_cast<uint8_t>(rng());
+      }
     }
     auto d = decode_frame_body(b);
     if (d) {

@@ -42,15 +42,27 @@ outcome run_tampered(const test_node& a, const test_node& b, int which,
   auto res = b.driver(noise::role::responder);
   auto m1 = ini.start();
   REQUIRE(m1);
-  if (which == 1) tamper(*m1);
+  if (which == 1) {
+    tamper(*m1);
+  }
   auto m2 = res.on_msg1(*m1);
-  if (!m2) return {1, m2.error().code};
-  if (which == 2) tamper(*m2);
+  if (!m2) {
+    return {1, m2.error().code};
+  }
+  if (which == 2) {
+    tamper(*m2);
+  }
   auto r2 = ini.on_msg2(*m2);
-  if (!r2) return {2, r2.error().code};
-  if (which == 3) tamper(r2->msg3);
+  if (!r2) {
+    return {2, r2.error().code};
+  }
+  if (which == 3) {
+    tamper(r2->msg3);
+  }
   auto r3 = res.on_msg3(r2->msg3);
-  if (!r3) return {3, r3.error().code};
+  if (!r3) {
+    return {3, r3.error().code};
+  }
   return {};
 }
 
@@ -398,7 +410,9 @@ TEST_CASE("the prologue is the label and the version in big endian") {
 TEST_CASE("the ephemeral key comes from the injected random source") {
   test_node a;
   auto fixed = [](uint8_t* out, size_t n) {
-    for (size_t i = 0; i < n; ++i) out[i] = static_cast<uint8_t>(i);
+    for (size_t i = 0; i < n; ++i) {
+      out[i] = static_cast<uint8_t>(i);
+    }
   };
   auto d1 = handshake_driver::create(noise::role::initiator, a.static_key.clone(),
                                      a.binding, protocol_version, fixed);

@@ -76,7 +76,9 @@ TEST_CASE("a frame is version, flags, big-endian counter and the AEAD over the h
   REQUIRE(f0.size() == frame_overhead + 3);
   CHECK(f0[0] == 1);
   CHECK(f0[1] == 0);
-  for (int i = 2; i < 10; ++i) CHECK(f0[i] == 0);
+  for (int i = 2; i < 10; ++i) {
+    CHECK(f0[i] == 0);
+  }
   CHECK(f1[9] == 1);
   // Known answer: the ciphertext is Noise ENCRYPT(k, n, header, plaintext).
   auto ref = known_ciphers(true);
@@ -161,12 +163,13 @@ TEST_CASE("a frame tampered at any byte is dropped without changing the state") 
       INFO("byte " << i << " mask " << int{mask});
       REQUIRE_FALSE(r);
       const auto c = r.error().code;
-      if (i == 0 || (i == 1 && mask != 0x01))
+      if (i == 0 || (i == 1 && mask != 0x01)) {
         CHECK(c == session_errc::malformed);
-      else if (i >= 2 && i < 10)
+      } else if (i >= 2 && i < 10) {
         CHECK(c == session_errc::reordered);  // counter above 0
-      else
+      } else {
         CHECK(c == session_errc::forged);  // ciphertext, tag, or the rekey flag
+      }
       CHECK(recv_snapshot{s.b} == before);
     }
   }
@@ -233,7 +236,9 @@ TEST_CASE("seal refuses a plaintext over max_plaintext before allocating") {
 TEST_CASE("a frame at the default maximum size round trips") {
   auto s = make_sessions();
   std::vector<uint8_t> big(max_session_plaintext);
-  for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<uint8_t>(i * 7);
+  for (size_t i = 0; i < big.size(); ++i) {
+    big[i] = static_cast<uint8_t>(i * 7);
+  }
   auto f = s.a.seal(big, 0);
   REQUIRE(f);
   CHECK(f->size() == max_session_plaintext + frame_overhead);
@@ -264,17 +269,22 @@ TEST_CASE("unknown versions and flag bits are malformed") {
   open_ok(s.b, f, "x");
 }
 
-TEST_CASE("consecutive failures make should_close true; a genuine frame resets the run") {
+TEST_CASE(
+    "consecutive failures make should_close true and a genuine frame resets the run") {
   auto s = make_sessions();
   auto f0 = seal_ok(s.a, "zero");
   auto f1 = seal_ok(s.a, "one");
   auto bad = f0;
   bad.back() ^= 1;
-  for (int i = 0; i < 15; ++i) REQUIRE_FALSE(s.b.open(bad, 0));
+  for (int i = 0; i < 15; ++i) {
+    REQUIRE_FALSE(s.b.open(bad, 0));
+  }
   CHECK_FALSE(s.b.should_close());
   open_ok(s.b, f0, "zero");
   CHECK(s.b.counters().consecutive_failures == 0);
-  for (int i = 0; i < 15; ++i) REQUIRE_FALSE(s.b.open(f0, 0));  // replays
+  for (int i = 0; i < 15; ++i) {
+    REQUIRE_FALSE(s.b.open(f0, 0));  // replays
+  }
   CHECK_FALSE(s.b.should_close());
   REQUIRE_FALSE(s.b.open(f0, 0));
   CHECK(s.b.counters().consecutive_failures == 16);
@@ -399,7 +409,9 @@ TEST_CASE("exhausted counters stop the session") {
   CHECK(r.error().code == session_errc::exhausted);
   CHECK(s.a.should_close());
   auto forged = f;
-  for (int i = 2; i < 10; ++i) forged[i] = 0xff;
+  for (int i = 2; i < 10; ++i) {
+    forged[i] = 0xff;
+  }
   auto o = s.b.open(forged, 0);
   REQUIRE_FALSE(o);
   CHECK(o.error().code == session_errc::exhausted);
@@ -410,11 +422,21 @@ TEST_CASE("exhausted counters stop the session") {
 TEST_CASE("options out of range are refused") {
   for (int field = 0; field < 5; ++field) {
     session_options o;
-    if (field == 0) o.max_plaintext = 0;
-    if (field == 1) o.max_plaintext = max_session_plaintext + 1;
-    if (field == 2) o.rekey_messages = 0;
-    if (field == 3) o.rekey_interval_ms = 0;
-    if (field == 4) o.max_consecutive_failures = 0;
+    if (field == 0) {
+      o.max_plaintext = 0;
+    }
+    if (field == 1) {
+      o.max_plaintext = max_session_plaintext + 1;
+    }
+    if (field == 2) {
+      o.rekey_messages = 0;
+    }
+    if (field == 3) {
+      o.rekey_interval_ms = 0;
+    }
+    if (field == 4) {
+      o.max_consecutive_failures = 0;
+    }
     auto st = validate(o);
     REQUIRE_FALSE(st);
     CHECK(st.error().code == session_errc::invalid_argument);

@@ -53,7 +53,9 @@ void deliver(direction& d, wire_frame f, uint64_t now) {
   uint64_t counter = ~uint64_t{0};
   if (f.bytes.size() >= 10) {
     counter = 0;
-    for (int i = 2; i < 10; ++i) counter = (counter << 8) | f.bytes[i];
+    for (int i = 2; i < 10; ++i) {
+      counter = (counter << 8) | f.bytes[i];
+    }
   }
   const bool expected = f.genuine && counter == d.rx->next_recv_counter();
   auto r = d.rx->open(f.bytes, now);
@@ -96,7 +98,9 @@ void run(uint32_t seed) {
       // In order, mostly.
       wire_frame f = std::move(d.in_flight.front());
       d.in_flight.erase(d.in_flight.begin());
-      if (rng() % 1000 < drop_pm) continue;
+      if (rng() % 1000 < drop_pm) {
+        continue;
+      }
       deliver(d, std::move(f), now);
     } else if (action < 85) {
       // Reordered: a later frame first (it stays in flight as well).
@@ -118,7 +122,9 @@ void run(uint32_t seed) {
   if (drop_pm == 0) {
     // Nothing was lost: draining the queues in order delivers everything.
     for (direction* d : {&ab, &ba}) {
-      for (auto& f : d->in_flight) deliver(*d, f, now);
+      for (auto& f : d->in_flight) {
+        deliver(*d, f, now);
+      }
       CHECK(d->delivered == d->next_seq);
     }
   }
