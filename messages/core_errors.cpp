@@ -67,6 +67,31 @@ const char* to_string(trust_errc x) {
   return "unknown";
 }
 
+const char* to_string(peer_errc x) {
+  switch (x) {
+    case peer_errc::none:
+      return "none";
+    case peer_errc::no_session:
+      return "no_session";
+    case peer_errc::unreachable:
+      return "unreachable";
+    case peer_errc::refused:
+      return "refused";
+    case peer_errc::timeout:
+      return "timeout";
+    case peer_errc::bad_argument:
+      return "bad_argument";
+    case peer_errc::limit:
+      return "limit";
+  }
+  return "unknown";
+}
+
+caf::error make_error(peer_errc x, std::string context) {
+  return caf::error{static_cast<uint8_t>(x), peer_category,
+                    caf::make_message(std::move(context))};
+}
+
 caf::error make_error(trust_errc x, std::string context) {
   return caf::error{static_cast<uint8_t>(x), trust_category,
                     caf::make_message(std::move(context))};

@@ -64,19 +64,39 @@ enum class trust_errc : uint8_t {
   not_found = 6,
 };
 
+/// Failures of peer sessions and channels (messages/peer_api.hpp).
+enum class peer_errc : uint8_t {
+  none = 0,
+  /// No established session with that peer (or an ambiguous prefix).
+  no_session = 1,
+  /// The address could not be reached, or nothing is published there.
+  unreachable = 2,
+  /// The handshake failed or the other side refused it (no reason given).
+  refused = 3,
+  /// No reply in time (request), or the session closed while waiting.
+  timeout = 4,
+  /// A bad channel name or an oversized message; the context says which.
+  bad_argument = 5,
+  /// At a configured limit (sessions, half-open handshakes).
+  limit = 6,
+};
+
 const char* to_string(core_errc x);
+const char* to_string(peer_errc x);
 const char* to_string(storage_errc x);
 const char* to_string(trust_errc x);
 
 inline constexpr caf::atom_value core_category = caf::atom("nzcore");
 inline constexpr caf::atom_value storage_category = caf::atom("nzstorage");
 inline constexpr caf::atom_value trust_category = caf::atom("nztrust");
+inline constexpr caf::atom_value peer_category = caf::atom("nzpeer");
 
 caf::error make_error(core_errc x);
 caf::error make_error(core_errc x, std::string context);
 caf::error make_error(storage_errc x);
 caf::error make_error(storage_errc x, std::string context);
 caf::error make_error(trust_errc x, std::string context);
+caf::error make_error(peer_errc x, std::string context);
 
 /// True for errors that mean "the callee was gone or not there yet": a request
 /// that gets one may be retried against the restarted service.

@@ -39,6 +39,10 @@ using peer_list_atom = caf::atom_constant<caf::atom("plist")>;
 using peer_connect_atom = caf::atom_constant<caf::atom("pconnect")>;
 using peer_ping_atom = caf::atom_constant<caf::atom("pping")>;
 using peer_stats_atom = caf::atom_constant<caf::atom("pstats")>;
+using peer_send_atom = caf::atom_constant<caf::atom("psend")>;
+using peer_listen_atom = caf::atom_constant<caf::atom("plisten")>;
+using peer_request_atom = caf::atom_constant<caf::atom("prequest")>;
+using peer_deliver_atom = caf::atom_constant<caf::atom("pdeliver")>;
 /// Local timer of a session: heartbeat and failure detection.
 using peer_beat_atom = caf::atom_constant<caf::atom("pbeat")>;
 /// Local timer of the manager: redial a peer after its backoff.
@@ -71,6 +75,34 @@ typename Inspector::result_type inspect(Inspector& f, peer_info& x) {
            x.bytes_in, x.bytes_out, x.dropped, x.rekeys, x.trust_level, x.phi);
 }
 
+/// One channel message as received (docs/protocol.md, "chan").
+struct channel_message {
+  uint64_t seq = 0;  ///< position in this node's inbox (listen cursor)
+  std::string from;  ///< sender's node id
+  std::string channel;
+  uint64_t id = 0;        ///< sender's message id (per session)
+  uint64_t reply_to = 0;  ///< the id of the message it answers, or 0
+  int64_t time_ms = 0;    ///< when it arrived
+  std::vector<uint8_t> payload;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, channel_message& x) {
+  return f(caf::meta::type_name("nz.channel_message"), x.seq, x.from, x.channel, x.id,
+           x.reply_to, x.time_ms, x.payload);
+}
+
+/// What `listen` returns: messages after the cursor, and the next cursor.
+struct channel_batch {
+  std::vector<channel_message> messages;
+  uint64_t next = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, channel_batch& x) {
+  return f(caf::meta::type_name("nz.channel_batch"), x.messages, x.next);
+}
+
 /// The peer gate: published on the peer address; only handshake starts.
 using peer_gate_actor =
     caf::typed_actor<caf::reacts_to<peer_hello_atom, std::vector<uint8_t>, caf::actor>>;
@@ -90,6 +122,19 @@ using peer_manager_actor = caf::typed_actor<
     caf::replies_to<peer_connect_atom, std::string, uint16_t>::with<std::string>,
     caf::replies_to<peer_ping_atom, std::string>::with<int64_t>,
     caf::reacts_to<peer_redial_atom, std::string>,
+    /// Channels: send(peer, channel, payload, reply_to) -> message id;
+    /// listen(channel, after, wait ms) -> messages (long poll);
+    /// request(peer, channel, payload, timeout ms) -> the reply's payload;
+    /// deliver(message) from a local session.
+    caf::replies_to<peer_send_atom, std::string, std::string, std::vector<uint8_t>,
+                    uint64_t>::with<uint64_t>,
+    caf::replies_to<peer_listen_atom, std::string, uint64_t,
+                    uint32_t>::with<channel_batch>,
+    caf::replies_to<peer_request_atom, std::string, std::string, std::vector<uint8_t>,
+                    uint32_t>::with<std::vector<uint8_t>>,
+    caf::reacts_to<peer_deliver_atom, channel_message>,
+    /// Local timers: a request's timeout; the end of long polls.
+    caf::reacts_to<peer_request_atom, std::string, uint64_t>, caf::reacts_to<tick_atom>,
     caf::replies_to<phase_atom, uint8_t>::with<uint8_t>>;
 
 }  // namespace nz

@@ -61,6 +61,8 @@ void register_types(caf::actor_system_config& cfg) {
   // Byte strings cross the wire in the peer protocol (handshake messages, frames).
   cfg.add_message_type<std::vector<uint8_t>>("nz.bytes");
   cfg.add_message_type<peer_info>("nz.peer_info");
+  cfg.add_message_type<channel_message>("nz.channel_message");
+  cfg.add_message_type<channel_batch>("nz.channel_batch");
   cfg.add_message_type<std::vector<peer_info>>("nz.peer_infos");
   cfg.add_message_type<peer_gate_actor>("nz.peer_gate_actor");
   cfg.add_message_type<audit_event>("nz.audit_event");
@@ -74,6 +76,7 @@ void register_types(caf::actor_system_config& cfg) {
   cfg.add_error_category(core_category, renderer<core_errc>("nz.core."));
   cfg.add_error_category(storage_category, renderer<storage_errc>("nz.storage."));
   cfg.add_error_category(trust_category, renderer<trust_errc>("nz.trust."));
+  cfg.add_error_category(peer_category, renderer<peer_errc>("nz.peer."));
 }
 
 }  // namespace nz

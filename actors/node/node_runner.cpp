@@ -336,7 +336,9 @@ int run_node(int argc, char** argv, run_options opts) {
       log::error("node", "could not record the boot: {}", sys.render(boot.error()));
       code = exit_code::runtime_error;
     } else {
-      auto gate = spawn_admin_gate(sys, reg, opts.config.request_timeout);
+      // The gate's budget bounds commands that wait on purpose (`request`,
+      // `listen`: up to a minute); each command bounds its own calls.
+      auto gate = spawn_admin_gate(sys, reg, opts.config.request_timeout * 12);
       auto port = sys.middleman().publish(caf::actor_cast<operator_actor>(gate),
                                           opts.config.admin_port, "127.0.0.1", true);
       if (!port) {

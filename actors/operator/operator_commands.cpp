@@ -44,6 +44,7 @@ const char* help_text =
     "  audit [--since DUR]     the security audit log (hash-chained, sealed)\n"
     "  peers [connect H:P]     peer sessions (Noise XX, sealed frames); dial a node\n"
     "  ping PEER               round trip over the sealed session\n"
+    "  send|request|listen     channel messages between peers\n"
     "  metrics                 Prometheus text exposition of all metrics\n"
     "  shutdown                graceful shutdown (same as SIGTERM)\n"
     "  chaos crash <actor>     make an actor fail (node must run with --enable-chaos)\n";
@@ -239,8 +240,9 @@ operator_reply make_reply(operator_status status, std::string text, std::string 
 }
 
 std::string command_label(const std::string& command) {
-  for (auto known : {"status", "actors", "identity", "kv", "file", "trust", "audit",
-                     "metrics", "shutdown", "chaos", "help"})
+  for (auto known :
+       {"status", "actors", "identity", "kv", "file", "trust", "audit", "peers", "ping",
+        "send", "request", "listen", "metrics", "shutdown", "chaos", "help"})
     if (command == known) return command;
   return "unknown";
 }
@@ -286,6 +288,8 @@ void run_command(operator_actor::pointer self, const command_context& ctx,
     run_peers_command(self, ctx, req, std::move(done));
   else if (cmd == "ping")
     run_ping_command(self, ctx, req, std::move(done));
+  else if (cmd == "send" || cmd == "request" || cmd == "listen")
+    run_channel_command(self, ctx, req, std::move(done));
   else if (cmd == "metrics")
     cmd_metrics(self, ctx, std::move(done));
   else if (cmd == "shutdown")

@@ -1,5 +1,7 @@
 #include "actors/operator/peer_commands.hpp"
 
+#include <optional>
+
 #include <fmt/format.h>
 
 #include <caf/actor_system.hpp>
@@ -20,6 +22,9 @@ using done_fn = std::function<void(operator_reply)>;
 operator_reply failure(caf::actor_system& sys, const caf::error& err) {
   auto status = err.category() == core_category ? operator_status::unavailable
                                                 : operator_status::failed;
+  if (err.category() == peer_category
+      && err.code() == static_cast<uint8_t>(peer_errc::bad_argument))
+    status = operator_status::bad_request;
   return make_reply(status, sys.render(err));
 }
 
@@ -105,6 +110,100 @@ void run_peers_command(operator_actor::pointer self, const command_context& ctx,
   }
   done(
       make_reply(operator_status::bad_request, "usage: peers | peers connect HOST:PORT"));
+}
+
+namespace {
+
+std::string printable(const std::vector<uint8_t>& b) {
+  std::string out;
+  for (auto c : b) {
+    if ((c >= 0x20 && c < 0x7f) || c == '\n' || c == '\t')
+      out += static_cast<char>(c);
+    else
+      out += fmt::format("\\x{:02x}", c);
+  }
+  return out;
+}
+
+std::optional<uint64_t> to_u64(const std::string& s) {
+  if (s.empty() || s.size() > 19
+      || s.find_first_not_of("0123456789") != std::string::npos)
+    return std::nullopt;
+  return std::stoull(s);
+}
+
+}  // namespace
+
+void run_channel_command(operator_actor::pointer self, const command_context& ctx,
+                         const operator_request& req, done_fn done) {
+  auto& a = req.args;
+  auto on_error = [self, done](caf::error& err) { done(failure(self->system(), err)); };
+  auto bytes_of = [](const std::string& s) {
+    return std::vector<uint8_t>(s.begin(), s.end());
+  };
+  if (req.command == "send" && a.size() == 4 && to_u64(a[3])) {
+    call_service<uint64_t>(
+        self, ctx.reg, "peers", ctx.opts->request_timeout,
+        [done, a](uint64_t id) {
+          json_writer j;
+          j.begin_object()
+              .field("sent", id)
+              .field("peer", a[0])
+              .field("channel", a[1])
+              .end_object();
+          done(make_reply(operator_status::ok,
+                          fmt::format("sent #{} on {} to {}", id, a[1], a[0]), j.str()));
+        },
+        on_error, peer_send_atom::value, a[0], a[1], bytes_of(a[2]), *to_u64(a[3]));
+  } else if (req.command == "request" && a.size() == 4 && to_u64(a[3])) {
+    auto wait = static_cast<uint32_t>(std::min<uint64_t>(*to_u64(a[3]), 55'000));
+    call_service<std::vector<uint8_t>>(
+        self, ctx.reg, "peers",
+        std::chrono::milliseconds(wait) + ctx.opts->request_timeout,
+        [done](std::vector<uint8_t>& reply) {
+          json_writer j;
+          j.begin_object()
+              .field("size", uint64_t{reply.size()})
+              .field("reply", printable(reply))
+              .end_object();
+          done(make_reply(operator_status::ok, std::string(reply.begin(), reply.end()),
+                          j.str()));
+        },
+        on_error, peer_request_atom::value, a[0], a[1], bytes_of(a[2]), wait);
+  } else if (req.command == "listen" && a.size() == 3 && to_u64(a[1]) && to_u64(a[2])) {
+    auto wait = static_cast<uint32_t>(std::min<uint64_t>(*to_u64(a[2]), 30'000));
+    call_service<channel_batch>(
+        self, ctx.reg, "peers",
+        std::chrono::milliseconds(wait) + ctx.opts->request_timeout,
+        [done](channel_batch& b) {
+          json_writer j;
+          j.begin_object().field("next", b.next).key("messages").begin_array();
+          std::string text;
+          for (auto& m : b.messages) {
+            j.begin_object()
+                .field("seq", m.seq)
+                .field("from", m.from)
+                .field("channel", m.channel)
+                .field("id", m.id)
+                .field("reply_to", m.reply_to)
+                .field("time_ms", m.time_ms)
+                .field("payload", printable(m.payload))
+                .end_object();
+            text +=
+                fmt::format("{} #{}{}: {}\n", m.from.substr(0, 16), m.id,
+                            m.reply_to ? fmt::format(" (reply to #{})", m.reply_to) : "",
+                            printable(m.payload));
+          }
+          j.end_array().end_object();
+          done(make_reply(operator_status::ok, std::move(text), j.str()));
+        },
+        on_error, peer_listen_atom::value, a[0], *to_u64(a[1]), wait);
+  } else {
+    done(
+        make_reply(operator_status::bad_request,
+                   "usage: send PEER CHANNEL TEXT [--reply-to ID] | request PEER CHANNEL "
+                   "TEXT [--wait S] | listen CHANNEL"));
+  }
 }
 
 void run_ping_command(operator_actor::pointer self, const command_context& ctx,

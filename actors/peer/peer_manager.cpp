@@ -1,5 +1,6 @@
 #include "actors/peer/peer_manager.hpp"
 
+#include <deque>
 #include <map>
 #include <random>
 #include <set>
@@ -49,6 +50,24 @@ struct dial_entry {
   peer::backoff bo;
 };
 
+/// A `listen` waiting for a message on its channel (long poll).
+struct listener {
+  std::string channel;
+  uint64_t after = 0;
+  caf::typed_response_promise<channel_batch> rp;
+  bool done = false;
+};
+
+/// A `request` waiting for the reply to its message.
+struct pending_request {
+  caf::typed_response_promise<std::vector<uint8_t>> rp;
+  bool done = false;
+};
+
+/// The inbox keeps the newest messages: at most this many, and this many bytes.
+constexpr size_t max_inbox_messages = 1000;
+constexpr size_t max_inbox_bytes = size_t{16} << 20;
+
 struct manager_state {
   std::shared_ptr<service_registry> reg;
   peer_manager_options opts;
@@ -67,6 +86,12 @@ struct manager_state {
   std::set<caf::actor_addr> closing;
   bool stopping = false;
   std::mt19937_64 rng{std::random_device{}()};
+  std::deque<channel_message> inbox;
+  size_t inbox_bytes = 0;
+  uint64_t next_seq = 1;
+  std::vector<std::shared_ptr<listener>> listeners;
+  /// (peer node id, message id) -> the request waiting for its reply.
+  std::map<std::pair<std::string, uint64_t>, std::shared_ptr<pending_request>> requests;
   static inline const char* name = "nz.peer_manager";
 };
 
@@ -126,9 +151,8 @@ void dial(self_ptr self, std::string host, uint16_t port,
   if (!expected.empty()) entry.host = expected + "@" + host;
   if (st.sessions.size() >= st.opts.max_sessions) {
     if (rp)
-      rp->deliver(
-          make_error(core_errc::service_unavailable,
-                     fmt::format("at the session limit ({})", st.opts.max_sessions)));
+      rp->deliver(make_error(peer_errc::limit, fmt::format("at the session limit ({})",
+                                                           st.opts.max_sessions)));
     return;
   }
   auto mm = self->system().middleman().actor_handle();
@@ -139,7 +163,7 @@ void dial(self_ptr self, std::string host, uint16_t port,
                                           const std::set<std::string>&) mutable {
             if (!gate) {
               if (rp)
-                rp->deliver(make_error(core_errc::service_unavailable,
+                rp->deliver(make_error(peer_errc::unreachable,
                                        addr + ": no peer gate published there"));
               return;
             }
@@ -161,7 +185,7 @@ void dial(self_ptr self, std::string host, uint16_t port,
             log::warn("peers", "cannot reach {}: {}", addr, self->system().render(err));
             if (rp)
               rp->deliver(
-                  make_error(core_errc::service_unavailable,
+                  make_error(peer_errc::unreachable,
                              addr + ": unreachable: " + self->system().render(err)));
           });
 }
@@ -188,7 +212,7 @@ void on_session_down(self_ptr self, const caf::down_msg& dm) {
               i->second.address, self->system().render(dm.reason));
   }
   if (auto c = st.connecting.find(dm.source); c != st.connecting.end()) {
-    c->second.deliver(make_error(core_errc::service_unavailable,
+    c->second.deliver(make_error(peer_errc::refused,
                                  i->second.address + ": handshake failed or refused"));
     st.connecting.erase(c);
   }
@@ -229,6 +253,65 @@ void on_up(self_ptr self, std::string node_id, caf::actor session, bool outbound
     c->second.deliver(node_id);
     st.connecting.erase(c);
   }
+}
+
+/// The one session whose node id is `who` or starts with it (8+ characters).
+std::optional<caf::actor> find_peer(self_ptr self, const std::string& who,
+                                    std::string& why) {
+  std::vector<caf::actor> matches;
+  for (auto& [id, h] : self->state.by_node)
+    if (who.size() >= 8 && id.compare(0, who.size(), who) == 0) matches.push_back(h);
+  if (matches.size() == 1) return matches.front();
+  why = matches.empty() ? "no session with a peer '" + who + "' (see nzctl peers)"
+                        : "'" + who + "' matches several peers";
+  return std::nullopt;
+}
+
+channel_batch batch_after(const manager_state& st, const std::string& channel,
+                          uint64_t after) {
+  channel_batch b;
+  b.next = after;
+  for (auto& m : st.inbox)
+    if (m.seq > after && m.channel == channel) {
+      b.messages.push_back(m);
+      b.next = m.seq;
+    }
+  if (b.messages.empty() && st.next_seq > 1 && after < st.next_seq - 1)
+    b.next = st.next_seq - 1;  // skip what other channels used
+  return b;
+}
+
+void deliver(self_ptr self, channel_message m) {
+  auto& st = self->state;
+  if (m.reply_to != 0) {
+    auto i = st.requests.find({m.from, m.reply_to});
+    if (i != st.requests.end()) {
+      if (!i->second->done) {
+        i->second->done = true;
+        i->second->rp.deliver(m.payload);
+      }
+      st.requests.erase(i);
+    }
+  }
+  m.seq = st.next_seq++;
+  st.inbox_bytes += m.payload.size();
+  st.inbox.push_back(std::move(m));
+  while (st.inbox.size() > max_inbox_messages || st.inbox_bytes > max_inbox_bytes) {
+    st.inbox_bytes -= st.inbox.front().payload.size();
+    st.inbox.pop_front();
+  }
+  auto& last = st.inbox.back();
+  std::vector<std::shared_ptr<listener>> keep;
+  for (auto& l : st.listeners) {
+    if (l->done) continue;
+    if (l->channel == last.channel && last.seq > l->after) {
+      l->done = true;
+      l->rp.deliver(batch_after(st, l->channel, l->after));
+    } else {
+      keep.push_back(l);
+    }
+  }
+  st.listeners = std::move(keep);
 }
 
 void start(self_ptr self) {
@@ -370,7 +453,7 @@ peer_manager_actor::behavior_type manager_impl(self_ptr self,
           if (id.compare(0, who.size(), who) == 0 && who.size() >= 8)
             matches.push_back(h);
         if (matches.size() != 1) {
-          rp.deliver(make_error(core_errc::service_unavailable,
+          rp.deliver(make_error(peer_errc::no_session,
                                 matches.empty() ? "no session with a peer '" + who + "'"
                                                 : "'" + who + "' matches several peers"));
           return rp;
@@ -379,6 +462,97 @@ peer_manager_actor::behavior_type manager_impl(self_ptr self,
             .then([rp](int64_t rtt) mutable { rp.deliver(rtt); },
                   [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
         return rp;
+      },
+      [self](peer_send_atom, std::string& who, std::string& channel,
+             std::vector<uint8_t>& payload, uint64_t reply_to) -> caf::result<uint64_t> {
+        auto rp = self->make_response_promise<uint64_t>();
+        std::string why;
+        auto h = find_peer(self, who, why);
+        if (!h) {
+          rp.deliver(make_error(peer_errc::no_session, why));
+          return rp;
+        }
+        self->request(*h, self->state.opts.request_timeout, peer_send_atom::value,
+                      channel, std::move(payload), reply_to)
+            .then([rp](uint64_t id) mutable { rp.deliver(id); },
+                  [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
+        return rp;
+      },
+      [self](peer_listen_atom, std::string& channel, uint64_t after,
+             uint32_t wait_ms) -> caf::result<channel_batch> {
+        auto rp = self->make_response_promise<channel_batch>();
+        auto& st = self->state;
+        auto b = batch_after(st, channel, after);
+        if (!b.messages.empty() || wait_ms == 0) {
+          rp.deliver(std::move(b));
+          return rp;
+        }
+        auto l = std::make_shared<listener>(listener{channel, after, rp, false});
+        st.listeners.push_back(l);
+        self->delayed_send(self,
+                           std::chrono::milliseconds(std::min<uint32_t>(wait_ms, 60000)),
+                           tick_atom::value);
+        // The tick answers every listener whose wait is over with what there is
+        // (possibly nothing); see the tick handler.
+        l->rp = rp;
+        return rp;
+      },
+      [self](peer_request_atom, std::string& who, std::string& channel,
+             std::vector<uint8_t>& payload,
+             uint32_t timeout_ms) -> caf::result<std::vector<uint8_t>> {
+        auto rp = self->make_response_promise<std::vector<uint8_t>>();
+        std::string why;
+        auto h = find_peer(self, who, why);
+        if (!h) {
+          rp.deliver(make_error(peer_errc::no_session, why));
+          return rp;
+        }
+        auto pending = std::make_shared<pending_request>(pending_request{rp, false});
+        auto node = self->state.sessions[h->address()].node_id;
+        self->request(*h, self->state.opts.request_timeout, peer_send_atom::value,
+                      channel, std::move(payload), uint64_t{0})
+            .then(
+                [self, pending, node, timeout_ms](uint64_t id) {
+                  self->state.requests[{node, id}] = pending;
+                  self->delayed_send(self, std::chrono::milliseconds(timeout_ms),
+                                     peer_request_atom::value, node, id);
+                },
+                [pending](caf::error& err) {
+                  pending->done = true;
+                  pending->rp.deliver(std::move(err));
+                });
+        return rp;
+      },
+      [self](peer_request_atom, std::string& node, uint64_t id) {
+        // A request's timeout (local timer).
+        if (self->current_sender() != self->ctrl()) return;
+        auto& st = self->state;
+        auto i = st.requests.find({node, id});
+        if (i == st.requests.end()) return;
+        if (!i->second->done) {
+          i->second->done = true;
+          i->second->rp.deliver(
+              make_error(peer_errc::timeout, "no reply from the peer in time"));
+        }
+        st.requests.erase(i);
+      },
+      [self](peer_deliver_atom, channel_message& m) {
+        if (!is_local(self)) {
+          metric_add(*self->state.reg, "nzcore_peer_dropped_total", {"foreign_sender"});
+          return;
+        }
+        deliver(self, std::move(m));
+      },
+      [self](tick_atom) {
+        if (self->current_sender() != self->ctrl()) return;
+        // Long polls whose wait is over: answer them with an empty batch.
+        auto& st = self->state;
+        for (auto& l : st.listeners)
+          if (!l->done) {
+            l->done = true;
+            l->rp.deliver(batch_after(st, l->channel, l->after));
+          }
+        st.listeners.clear();
       },
       [self](peer_redial_atom, std::string& key) {
         if (self->current_sender() != self->ctrl()) return;

@@ -11,6 +11,7 @@
 #include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
 
+#include "actors/peer/channel_codec.hpp"
 #include "actors/peer/manager/phi_accrual.hpp"
 #include "actors/peer/noise/x25519.hpp"
 #include "actors/peer/session/admission.hpp"
@@ -73,6 +74,7 @@ struct session_state {
   peer::phi_accrual detector;
   std::map<uint64_t, clock_type::time_point> beats;
   uint64_t beat_count = 0;
+  uint64_t next_message_id = 1;
   /// The trust log length when the last bundle was exported.
   uint64_t synced_head = UINT64_MAX;
   /// BLAKE2b of the assertions of the last trust bundle sent (not re-sent
@@ -340,6 +342,21 @@ void on_frame(self_ptr self, std::vector<uint8_t>& frame) {
   }
   if (body->type == "ping") {
     send_frame(self, "pong", std::move(body->body));
+  } else if (body->type == "chan") {
+    auto c = peer::decode_channel_frame(body->body);
+    if (!c) {
+      count_drop(self, "malformed");
+      return;
+    }
+    channel_message m;
+    m.from = st.peer->node_id;
+    m.channel = std::move(c->channel);
+    m.id = c->id;
+    m.reply_to = c->reply_to;
+    m.time_ms = wall_ms();
+    m.payload = std::move(c->payload);
+    self->send(caf::actor_cast<peer_manager_actor>(st.cfg.manager),
+               peer_deliver_atom::value, std::move(m));
   } else if (body->type == "trust_sync") {
     on_trust_sync(self, std::move(body->body));
   } else if (body->type == "pong") {
@@ -507,6 +524,28 @@ caf::behavior session_impl(self_ptr self, std::shared_ptr<service_registry> reg,
         }
         return p;
       },
+      [self](peer_send_atom, std::string& channel, std::vector<uint8_t>& payload,
+             uint64_t reply_to) -> caf::result<uint64_t> {
+        auto& st = self->state;
+        if (!from_local(self)) {
+          count_drop(self, "foreign_sender");
+          return caf::sec::unexpected_message;
+        }
+        if (!st.established)
+          return make_error(peer_errc::no_session, "the session is not established");
+        if (!peer::valid_channel_name(channel)
+            || payload.size() > peer::max_channel_payload)
+          return make_error(
+              peer_errc::bad_argument,
+              fmt::format("a channel is 1-64 characters of [a-z0-9._-] and a "
+                          "message at most {} bytes (got {})",
+                          peer::max_channel_payload, payload.size()));
+        auto id = st.next_message_id++;
+        send_frame(
+            self, "chan",
+            peer::encode_channel_frame({channel, id, reply_to, std::move(payload)}));
+        return id;
+      },
       [self](peer_ping_atom) -> caf::result<int64_t> {
         auto& st = self->state;
         if (!from_local(self)) {
@@ -514,8 +553,7 @@ caf::behavior session_impl(self_ptr self, std::shared_ptr<service_registry> reg,
           return caf::sec::unexpected_message;
         }
         if (!st.established)
-          return make_error(core_errc::service_unavailable,
-                            "the session is not established");
+          return make_error(peer_errc::no_session, "the session is not established");
         auto rp = self->make_response_promise();
         auto nonce = st.next_ping++;
         std::vector<uint8_t> body(8);

@@ -250,7 +250,59 @@ int main(int argc, char** argv) {
     command = "ping";
     args = {peer_target};
   });
+  // Channels between peers.
+  std::string ch_peer, ch_name, ch_text, ch_file;
+  uint64_t reply_to = 0;
+  double request_wait = 10;
+  bool listen_from_start = false;
+  long listen_count = 0;
+  auto* send = app.add_subcommand("send", "Send a message on a channel to a peer");
+  send->add_option("peer", ch_peer, "Node id (or a unique prefix)")->required();
+  send->add_option("channel", ch_name, "Channel ([a-z0-9._-]{1,64})")->required();
+  send->add_option("text", ch_text, "The message (or --file)");
+  send->add_option("--file", ch_file, "Read the message from this file")
+      ->check(CLI::ExistingFile);
+  send->add_option("--reply-to", reply_to, "Answer the message with this id");
+  send->callback([&] {
+    command = "send";
+    args = {ch_peer, ch_name, ch_text, std::to_string(reply_to)};
+  });
+  auto* request = app.add_subcommand("request", "Send a message and wait for one reply");
+  request->add_option("peer", ch_peer, "Node id (or a unique prefix)")->required();
+  request->add_option("channel", ch_name, "Channel")->required();
+  request->add_option("text", ch_text, "The message (or --file)");
+  request->add_option("--file", ch_file, "Read the message from this file")
+      ->check(CLI::ExistingFile);
+  request->add_option("--wait", request_wait, "Seconds to wait for the reply")
+      ->capture_default_str()
+      ->check(CLI::Range(0.1, 55.0));
+  request->callback([&] {
+    command = "request";
+    raw_output = true;
+    args = {ch_peer, ch_name, ch_text,
+            std::to_string(static_cast<uint64_t>(request_wait * 1000))};
+    timeout_s = std::max(timeout_s, request_wait + 5);
+  });
+  auto* listen =
+      app.add_subcommand("listen", "Print messages of a channel as they arrive");
+  listen->add_option("channel", ch_name, "Channel")->required();
+  listen->add_flag("--from-start", listen_from_start,
+                   "Also print the messages already in the inbox");
+  listen->add_option("--count", listen_count, "Stop after N messages");
+  listen->callback([&] {
+    command = "listen";
+    args = {ch_name};
+  });
+  for (auto* sub : {send, request, listen}) sub->fallthrough();
   if (auto code = nz::parse_cli(app, argc, argv)) return *code;
+  if (!ch_file.empty()) {
+    auto content = nz::read_small_file(ch_file, 65000);
+    if (!content) {
+      std::cerr << "nzctl: cannot read " << ch_file << " (or larger than 65,000 bytes)\n";
+      return 1;
+    }
+    args[2] = std::move(*content);
+  }
   if (!in_file.empty() && !args.empty() && args[0] == "put") {
     auto content = nz::read_small_file(in_file, 2 << 20);
     if (!content) {
@@ -315,18 +367,22 @@ int main(int argc, char** argv) {
   // cover a request or reply lost or delayed past one attempt's timeout
   // (docs/adr/0005-middleman-workers.md).
   if (sodium_init() < 0) return exit_unreachable;
-  uint8_t id_raw[16];
-  randombytes_buf(id_raw, sizeof(id_raw));
-  char id_hex[sizeof(id_raw) * 2 + 1];
-  sodium_bin2hex(id_hex, sizeof(id_hex), id_raw, sizeof(id_raw));
-  nz::operator_request req{trim(*token), client, command, args, id_hex};
-  int status = exit_unreachable;
-  {
-    caf::scoped_actor self{sys};
-    using clock = std::chrono::steady_clock;
+  auto new_id = [] {
+    uint8_t raw[16];
+    randombytes_buf(raw, sizeof(raw));
+    char hex[sizeof(raw) * 2 + 1];
+    sodium_bin2hex(hex, sizeof(hex), raw, sizeof(raw));
+    return std::string{hex};
+  };
+  caf::scoped_actor self{sys};
+  using clock = std::chrono::steady_clock;
+  // One request with retries under one id; the reply or nullopt (printed).
+  auto call = [&](const nz::operator_request& req,
+                  double seconds) -> std::optional<nz::operator_reply> {
+    std::optional<nz::operator_reply> result;
     auto deadline = clock::now()
                     + std::chrono::duration_cast<clock::duration>(
-                        std::chrono::duration<double>(timeout_s));
+                        std::chrono::duration<double>(seconds));
     auto attempt_timeout = std::chrono::milliseconds(1000);
     for (bool again = true; again;) {
       again = false;
@@ -334,33 +390,69 @@ int main(int argc, char** argv) {
           std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
       auto wait = std::min(attempt_timeout, remaining);
       self->request(*gate, wait, req)
-          .receive(
-              [&](nz::operator_reply& rep) {
-                status = rep.status;
-                auto& out = rep.status == 0 ? std::cout : std::cerr;
-                if (rep.status == 0 && raw_output && !json) {
-                  if (out_file.empty()) {
-                    std::cout.write(rep.text.data(),
-                                    static_cast<std::streamsize>(rep.text.size()));
-                    std::cout.flush();
-                  } else if (auto err = nz::write_file_atomic(out_file, rep.text, 0600)) {
-                    std::cerr << "nzctl: " << *err << "\n";
-                    status = 1;
-                  }
-                } else if (json)
-                  out << rep.json << "\n";
-                else if (!rep.text.empty())
-                  out << rep.text << (rep.text.back() == '\n' ? "" : "\n");
-              },
-              [&](caf::error& err) {
-                if (err == caf::sec::request_timeout
-                    && clock::now() + std::chrono::milliseconds(50) < deadline) {
-                  again = true;
-                  attempt_timeout *= 2;
-                  return;
-                }
-                std::cerr << "nzctl: no reply from the node: " << sys.render(err) << "\n";
-              });
+          .receive([&](nz::operator_reply& rep) { result = std::move(rep); },
+                   [&](caf::error& err) {
+                     if (err == caf::sec::request_timeout
+                         && clock::now() + std::chrono::milliseconds(50) < deadline) {
+                       again = true;
+                       attempt_timeout *= 2;
+                       return;
+                     }
+                     std::cerr << "nzctl: no reply from the node: " << sys.render(err)
+                               << "\n";
+                   });
+    }
+    return result;
+  };
+  if (command == "listen") {
+    // Long polls until --count messages arrived or the process is interrupted.
+    uint64_t cursor = listen_from_start ? 0 : UINT64_MAX;
+    long seen = 0;
+    for (;;) {
+      auto poll_args = std::vector<std::string>{
+          args[0], std::to_string(cursor == UINT64_MAX ? 0 : cursor),
+          cursor == UINT64_MAX ? "0" : "3000"};
+      auto rep =
+          call({trim(*token), client, command, poll_args, new_id()}, timeout_s + 4);
+      if (!rep) return exit_unreachable;
+      if (rep->status != 0) {
+        std::cerr << rep->text << "\n";
+        return rep->status;
+      }
+      auto pos = rep->json.find("\"next\":");
+      uint64_t next =
+          pos == std::string::npos ? 0 : std::stoull(rep->json.substr(pos + 7));
+      if (cursor == UINT64_MAX) {  // the first poll only finds where "now" is
+        cursor = next;
+        continue;
+      }
+      cursor = next;
+      if (rep->text.empty()) continue;
+      if (json)
+        std::cout << rep->json << "\n";
+      else
+        std::cout << rep->text;
+      std::cout.flush();
+      for (char c : rep->text) seen += c == '\n';
+      if (listen_count > 0 && seen >= listen_count) return 0;
+    }
+  }
+  int status = exit_unreachable;
+  if (auto rep = call({trim(*token), client, command, args, new_id()}, timeout_s)) {
+    status = rep->status;
+    auto& out = rep->status == 0 ? std::cout : std::cerr;
+    if (rep->status == 0 && raw_output && !json) {
+      if (out_file.empty()) {
+        std::cout.write(rep->text.data(), static_cast<std::streamsize>(rep->text.size()));
+        std::cout.flush();
+      } else if (auto err = nz::write_file_atomic(out_file, rep->text, 0600)) {
+        std::cerr << "nzctl: " << *err << "\n";
+        status = 1;
+      }
+    } else if (json) {
+      out << rep->json << "\n";
+    } else if (!rep->text.empty()) {
+      out << rep->text << (rep->text.back() == '\n' ? "" : "\n");
     }
   }
   return status;

@@ -103,6 +103,40 @@ def body(ctx):
     ctx.expect(metric(a, "nzcore_trust_syncs_total", 'result="accepted"') >= 1,
                "A counts accepted trust syncs")
 
+    # Channels: B listens, A sends two messages in order; a request gets the
+    # reply B sends back with --reply-to.
+    listener = ctx.spawn([h.binary("NZCTL"), "--data", b, "listen", "chat", "--count", "2"],
+                         "listen", pipe_stdout=False)
+    # The listener's first poll finds "now"; give it that round trip.
+    h.poll_until(lambda: metric(b, "nzcore_operator_requests_total", 'command="listen"') >= 1,
+                 10, "the listener polls")
+    for text in ("hello over a sealed channel", "second message"):
+        res = h.run_nzctl(a, "send", ids["b"][0][:16], "chat", text)
+        ctx.check(res[0] == 0, f"A sends '{text}'", h.fmt_result(res))
+    ctx.check(listener.wait(20) == 0, "B's listener got two messages and stopped")
+    out = listener.stdout_text()
+    ctx.check(out.index("hello over a sealed channel") < out.index("second message")
+              and ids["a"][0][:16] in out, "in order, from A", repr(out))
+    res = h.run_nzctl(a, "send", "0123456789abcdef", "chat", "x")
+    ctx.check(res[0] != 0 and "no session" in res[2],
+              "a message to an unconnected peer fails clearly", h.fmt_result(res))
+    res = h.run_nzctl(a, "send", ids["b"][0], "Bad Channel", "x")
+    ctx.check(res[0] == 2, "a bad channel name is a bad request", h.fmt_result(res))
+    req = ctx.spawn([h.binary("NZCTL"), "--data", a, "request", ids["b"][0], "rpc",
+                     "what is the answer", "--wait", "15"], "request")
+
+    def incoming():
+        rc, j = ctl_json(ctx, b, "listen", "rpc", "--from-start", "--count", "1", want=None)
+        return j if rc == 0 and j.get("messages") else None
+    got = h.poll_until(incoming, 15, "B sees the request")
+    msg = got["messages"][0]
+    ctx.check(msg["payload"] == "what is the answer" and msg["from"] == ids["a"][0],
+              "the request arrives with its sender", repr(msg))
+    res = h.run_nzctl(b, "send", ids["a"][0], "rpc", "42", "--reply-to", msg["id"])
+    ctx.check(res[0] == 0, "B replies", h.fmt_result(res))
+    ctx.check(req.wait(20) == 0 and req.stdout_text() == "42",
+              "A's request returns B's reply", repr(req.stdout_text()))
+
     # C is trusted by nobody: B refuses it; the refusal is counted on B by reason,
     # and C learns nothing but a generic failure.
     h.run_nzctl(c, "trust", "add", ids["b"][1], "--level", "high")

@@ -104,6 +104,7 @@ trust_graph build_trust_graph(const graph_shape& shape, int64_t now_ms, uint64_t
   for (size_t i = 0; i < shape.peers; ++i) peers.push_back(make_key(rng));
   for (size_t i = 0; i < shape.peers * shape.fanout; ++i) second.push_back(make_key(rng));
   for (size_t i = 0; i < shape.strangers; ++i) strangers.push_back(make_key(rng));
+  for (const auto& k : strangers) g.strangers.push_back(k.pk);
   g.expected_delegators = peers.size() + second.size();
 
   assertion_list list;
@@ -182,6 +183,7 @@ trust_graph build_trust_graph(const graph_shape& shape, int64_t now_ms, uint64_t
   }
   g.apply_seconds = seconds_since(t0);
   g.assertions = signed_list.size();
+  g.signed_list = std::move(signed_list);
   return g;
 }
 

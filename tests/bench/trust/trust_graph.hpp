@@ -39,6 +39,11 @@ struct trust_graph {
   /// Counted delegators the shape implies (peers + second-level keys).
   size_t expected_delegators = 0;
   size_t assertions = 0;
+  /// Every assertion, signed, in the order it was applied (per-issuer
+  /// sequence numbers rise along it).
+  std::vector<trust::signed_assertion> signed_list;
+  /// The issuers nobody delegated to.
+  std::vector<trust::pubkey> strangers;
   double sign_seconds = 0;   ///< signing all assertions
   double apply_seconds = 0;  ///< trust_set::apply of all assertions
 };
