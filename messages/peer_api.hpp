@@ -116,8 +116,9 @@ using peer_gate_actor =
 using peer_manager_actor = caf::typed_actor<
     caf::reacts_to<peer_hello_atom, std::vector<uint8_t>, caf::actor>,
     /// From a local session once established: node id, the session, whether
-    /// this node initiated it, the address.
-    caf::reacts_to<peer_up_atom, std::string, caf::actor, bool, std::string>,
+    /// this node initiated it, the address, the peer's Ed25519 key.
+    caf::reacts_to<peer_up_atom, std::string, caf::actor, bool, std::string,
+                   std::vector<uint8_t>>,
     caf::replies_to<peer_list_atom>::with<std::vector<peer_info>>,
     caf::replies_to<peer_connect_atom, std::string, uint16_t>::with<std::string>,
     caf::replies_to<peer_ping_atom, std::string>::with<int64_t>,
@@ -134,7 +135,9 @@ using peer_manager_actor = caf::typed_actor<
                     uint32_t>::with<std::vector<uint8_t>>,
     caf::reacts_to<peer_deliver_atom, channel_message>,
     /// Local timers: a request's timeout; the end of long polls.
-    caf::reacts_to<peer_request_atom, std::string, uint64_t>, caf::reacts_to<tick_atom>,
-    caf::replies_to<phase_atom, uint8_t>::with<uint8_t>>;
+    caf::reacts_to<peer_request_atom, std::string, uint64_t>,
+    caf::reacts_to<peer_listen_atom>,
+    /// The peer cache's snapshot timer (journaled).
+    caf::reacts_to<tick_atom>, caf::replies_to<phase_atom, uint8_t>::with<uint8_t>>;
 
 }  // namespace nz

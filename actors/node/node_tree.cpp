@@ -142,6 +142,7 @@ supervisor_spec make_node_tree(std::shared_ptr<service_registry> reg,
     po.max_sessions = cfg.peer_max_sessions;
     po.handshake_timeout = cfg.peer_handshake_timeout;
     po.request_timeout = cfg.request_timeout;
+    po.journal = journal_of(cfg, "peers");
     return spawn_peer_manager(sys, reg, std::move(po));
   }));
   root.children.push_back(worker("operator", [reg, opts](caf::actor_system& sys) {
@@ -159,9 +160,8 @@ supervisor_spec make_node_tree(std::shared_ptr<service_registry> reg,
   caf::timespan per_phase = cfg.shutdown_timeout / shutdown_phase_count;
   shutdown_options so;
   so.steps.push_back(unpublish_step(opts.admin, per_phase));
-  so.steps.push_back(phase_step(reg, "peers", shutdown_phase::drain, per_phase));
   for (auto phase : {shutdown_phase::drain, shutdown_phase::flush})
-    for (auto svc : {"trust", "node_info", "auth_limiter", "audit"})
+    for (auto svc : {"peers", "trust", "node_info", "auth_limiter", "audit"})
       so.steps.push_back(phase_step(reg, svc, phase, per_phase));
   so.steps.push_back(
       phase_step(reg, "storage", shutdown_phase::close_storage, per_phase));

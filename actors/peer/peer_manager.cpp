@@ -13,6 +13,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/peer/manager/backoff.hpp"
+#include "actors/peer/manager/peer_cache.hpp"
 #include "actors/peer/noise/x25519.hpp"
 #include "actors/peer/session/binding.hpp"
 #include "actors/peer/session/session_protocol.hpp"
@@ -23,6 +24,7 @@
 #include "runtime/exception_reason.hpp"
 #include "runtime/log/log.hpp"
 #include "runtime/metrics_client.hpp"
+#include "runtime/persist/journaled.hpp"
 #include "runtime/supervision/service_registry.hpp"
 
 namespace nz {
@@ -92,6 +94,7 @@ struct manager_state {
   std::vector<std::shared_ptr<listener>> listeners;
   /// (peer node id, message id) -> the request waiting for its reply.
   std::map<std::pair<std::string, uint64_t>, std::shared_ptr<pending_request>> requests;
+  journaled<peer::peer_cache> cache;
   static inline const char* name = "nz.peer_manager";
 };
 
@@ -223,8 +226,33 @@ void on_session_down(self_ptr self, const caf::down_msg& dm) {
   if (!key.empty() && !on_purpose) schedule_redial(self, key);
 }
 
+int64_t wall_now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+/// Remembers an outbound peer durably (address, key, last connection).
+void remember(self_ptr self, const std::string& node_id, const std::string& address,
+              const std::vector<uint8_t>& key) {
+  auto& st = self->state;
+  if (key.size() != 32) return;
+  peer::ed25519_public_key pk{};
+  std::copy(key.begin(), key.end(), pk.begin());
+  auto now = wall_now_ms();
+  auto up = peer::peer_cache::upsert_change(node_id, pk, address,
+                                            peer::peer_source::learned, now);
+  if (!up) {
+    log::warn("peers", "not cached: {}", up.error().message);
+    return;
+  }
+  st.cache.commit(self, std::move(*up), nullptr);
+  if (auto c = peer::peer_cache::connected_change(node_id, now))
+    st.cache.commit(self, std::move(*c), nullptr);
+}
+
 void on_up(self_ptr self, std::string node_id, caf::actor session, bool outbound,
-           std::string address) {
+           std::string address, std::vector<uint8_t> key) {
   auto& st = self->state;
   auto i = st.sessions.find(session.address());
   if (i == st.sessions.end()) return;
@@ -249,6 +277,7 @@ void on_up(self_ptr self, std::string node_id, caf::actor session, bool outbound
   log::info("peers", "session established with {} ({}, {})", node_id.substr(0, 16),
             address, outbound ? "outbound" : "inbound");
   metric_set(*st.reg, "nzcore_peer_sessions", {}, static_cast<double>(st.by_node.size()));
+  if (outbound) remember(self, node_id, address, key);
   if (auto c = st.connecting.find(session.address()); c != st.connecting.end()) {
     c->second.deliver(node_id);
     st.connecting.erase(c);
@@ -353,6 +382,17 @@ void start(self_ptr self) {
                       st.ready = true;
                       for (auto& fn : st.deferred) fn();
                       st.deferred.clear();
+                      // Peers connected before (the durable cache), then the
+                      // bootstrap list.
+                      for (auto& [id, rec] : st.cache.state.peers()) {
+                        auto colon = rec.address.rfind(':');
+                        int port = colon == std::string::npos
+                                       ? -1
+                                       : std::atoi(rec.address.c_str() + colon + 1);
+                        if (port <= 0 || port > 65535) continue;
+                        dial(self, id + "@" + rec.address.substr(0, colon),
+                             static_cast<uint16_t>(port), std::nullopt, true);
+                      }
                       for (auto& b : st.opts.bootstrap) {
                         auto colon = b.rfind(':');
                         int port = colon == std::string::npos
@@ -378,7 +418,11 @@ peer_manager_actor::behavior_type manager_impl(self_ptr self,
   self->state.reg = std::move(reg);
   self->state.opts = std::move(opts);
   self->set_down_handler([self](caf::down_msg& dm) { on_session_down(self, dm); });
-  start(self);
+  // The peer cache is replayed before anything else (journaled::recover awaits
+  // the load); then the binding is made and cached and bootstrap peers dialled.
+  auto journal = self->state.opts.journal;
+  self->state.cache.recover(self, self->state.reg, std::move(journal),
+                            [self] { start(self); });
   auto when_ready = [self](std::function<void()> fn) {
     if (self->state.ready)
       fn();
@@ -408,9 +452,10 @@ peer_manager_actor::behavior_type manager_impl(self_ptr self,
         });
       },
       [self](peer_up_atom, std::string& node_id, caf::actor& session, bool outbound,
-             std::string& address) {
+             std::string& address, std::vector<uint8_t>& key) {
         if (!is_local(self)) return;
-        on_up(self, std::move(node_id), std::move(session), outbound, std::move(address));
+        on_up(self, std::move(node_id), std::move(session), outbound, std::move(address),
+              std::move(key));
       },
       [self](peer_list_atom) -> caf::result<std::vector<peer_info>> {
         auto rp = self->make_response_promise<std::vector<peer_info>>();
@@ -491,7 +536,7 @@ peer_manager_actor::behavior_type manager_impl(self_ptr self,
         st.listeners.push_back(l);
         self->delayed_send(self,
                            std::chrono::milliseconds(std::min<uint32_t>(wait_ms, 60000)),
-                           tick_atom::value);
+                           peer_listen_atom::value);
         // The tick answers every listener whose wait is over with what there is
         // (possibly nothing); see the tick handler.
         l->rp = rp;
@@ -543,7 +588,8 @@ peer_manager_actor::behavior_type manager_impl(self_ptr self,
         }
         deliver(self, std::move(m));
       },
-      [self](tick_atom) {
+      [self](tick_atom) { self->state.cache.on_tick(self); },
+      [self](peer_listen_atom) {
         if (self->current_sender() != self->ctrl()) return;
         // Long polls whose wait is over: answer them with an empty batch.
         auto& st = self->state;
@@ -572,7 +618,7 @@ peer_manager_actor::behavior_type manager_impl(self_ptr self,
             self->send_exit(e.handle, caf::exit_reason::user_shutdown);
           }
         }
-        return phase;
+        return self->state.cache.on_phase(self, phase);
       },
   };
 }

@@ -4,7 +4,8 @@
 // (within the session and half-open limits), dials nodes (`peers connect`,
 // config peer-bootstrap), keeps one session per peer (simultaneous opens: the
 // session initiated by the smaller node id wins on both sides), and answers
-// `peers` and `ping`.
+// `peers` and `ping`. Its peer cache (actors/peer/manager/peer_cache.hpp) is
+// journaled and replayed after a crash like every stateful actor.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +16,7 @@
 #include <caf/fwd.hpp>
 
 #include "actors/peer/peer_session.hpp"
+#include "runtime/persist/journal_options.hpp"
 
 namespace nz {
 
@@ -27,6 +29,10 @@ struct peer_manager_options {
   uint64_t max_half_open = 64;
   caf::timespan handshake_timeout = std::chrono::seconds(5);
   caf::timespan request_timeout = std::chrono::seconds(5);
+  /// The peer cache's journal (stream "peers"): addresses of peers this node
+  /// connected to, redialled at start so a restarted node reconnects without
+  /// the bootstrap list.
+  journal_options journal;
 };
 
 caf::expected<caf::actor> spawn_peer_manager(caf::actor_system& sys,

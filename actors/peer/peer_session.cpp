@@ -154,7 +154,9 @@ void announce(self_ptr self, bool outbound) {
              {outbound ? "outbound" : "inbound"});
   auto addr = outbound ? st.cfg.address : std::string{"inbound"};
   self->send(caf::actor_cast<peer_manager_actor>(st.cfg.manager), peer_up_atom::value,
-             st.peer->node_id, caf::actor_cast<caf::actor>(self), outbound, addr);
+             st.peer->node_id, caf::actor_cast<caf::actor>(self), outbound, addr,
+             std::vector<uint8_t>(st.peer->ed25519_public.begin(),
+                                  st.peer->ed25519_public.end()));
   st.detector.heartbeat(static_cast<int64_t>(mono_ms()));
   self->delayed_send(self, st.cfg.beat_interval, peer_beat_atom::value);
   sync_trust(self);

@@ -180,6 +180,17 @@ def body(ctx):
     ctx.expect(all(0 <= x.get("phi", -1) < 8 for x in j.get("peers", [])),
                "peers shows a phi below the threshold for live peers", repr(j))
 
+    # The peer cache is durable: A restarted without any bootstrap list dials the
+    # peers it was connected to (C, and B on its same port) by itself.
+    ctx.check(nodes["a"].stop() == 0, "A: SIGTERM -> exit 0")
+    nodes["a"] = ctx.start_node(a)
+    h.wait_ready(nodes["a"])
+    h.poll_until(lambda: {ids["b"][0], ids["c"][0]} <= set(sessions(ctx, a)) or None, 30,
+                 "restarted A reconnects to B and C from its peer cache")
+    st = h.status(ctx, a)
+    ctx.expect(any(r.get("actor") == "peers" for r in st.get("recovery", [])),
+               "status shows the peer cache's replay", repr(st.get("recovery")))
+
     for n in ("a", "b", "c"):
         ctx.check(nodes[n].stop() == 0, f"{n.upper()}: SIGTERM -> exit 0 with a live session")
 
