@@ -7,6 +7,19 @@
 // once durable; concurrent writers share one commit (group commit).
 // Errors: storage_errc::limit_exceeded (names the limit and the size, or a bad
 // namespace), not_found, corrupt_record (names the record), no_storage_key.
+//
+// Reads: a kv_get (or kv_get_many) sees every put and delete that reached the
+// storage actor before it. Concurrent kv_gets are served together in one read
+// transaction.
+//
+// Multi-get: `kv_get_many(table, ns, keys)` reads up to 1,000 keys of one
+// namespace in one read transaction and replies with two vectors in key order:
+// `found[i]` is 1 when keys[i] exists (then `values[i]` is its value) and 0
+// when it does not (then `values[i]` is empty). A missing key is not an error.
+// All or nothing: the whole request fails with limit_exceeded (more than 1,000
+// keys, a key too long, values above 16 MiB in all, a bad namespace or an empty
+// key; the message names the key's index), corrupt_record (the first record
+// that fails to authenticate, named), no_storage_key or closed.
 #pragma once
 
 #include <cstdint>
@@ -23,6 +36,7 @@ using kv_put_atom = caf::atom_constant<caf::atom("kvput")>;
 using kv_get_atom = caf::atom_constant<caf::atom("kvget")>;
 using kv_del_atom = caf::atom_constant<caf::atom("kvdel")>;
 using kv_list_atom = caf::atom_constant<caf::atom("kvlist")>;
+using kv_get_many_atom = caf::atom_constant<caf::atom("kvgetmany")>;
 
 enum class kv_table : uint8_t { kv = 0, files = 1 };
 

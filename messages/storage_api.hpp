@@ -84,6 +84,9 @@ using storage_actor = caf::typed_actor<
     caf::replies_to<kv_del_atom, uint8_t, std::string, bytes>::with<bool>,
     /// prefix, limit (0 = the configured maximum), cursor
     caf::replies_to<kv_list_atom, uint8_t, std::string, bytes, uint32_t,
-                    bytes>::with<kv_listing>>;
+                    bytes>::with<kv_listing>,
+    /// keys -> found flags (1/0) and values, in key order (messages/kv_api.hpp)
+    caf::replies_to<kv_get_many_atom, uint8_t, std::string,
+                    std::vector<bytes>>::with<bytes, std::vector<bytes>>>;
 
 }  // namespace nz

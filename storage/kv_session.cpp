@@ -58,6 +58,15 @@ store_status kv_session::get_many(const std::vector<bool>& files,
   return store_->get_many(files, ns, keys, values, found, status);
 }
 
+store_status kv_session::multi_get(bool files, std::string_view ns,
+                                   const std::vector<std::vector<uint8_t>>& keys,
+                                   std::vector<uint8_t>& found,
+                                   std::vector<std::vector<uint8_t>>& values) {
+  key_guard g{key_};
+  return files ? store_->file_multi_get(ns, keys, found, values)
+               : store_->multi_get(ns, keys, found, values);
+}
+
 store_status kv_session::apply(const std::vector<kv_op>& ops,
                                std::vector<kv_op_result>& per_op) {
   key_guard g{key_};

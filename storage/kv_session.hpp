@@ -35,6 +35,12 @@ class kv_session {
                         const std::vector<std::vector<uint8_t>>& keys,
                         std::vector<std::vector<uint8_t>>& values,
                         std::vector<bool>& found, std::vector<store_status>& status);
+  /// Many keys of one namespace in one read transaction with one unlock of
+  /// the key (kv_store::multi_get / file_multi_get).
+  store_status multi_get(bool files, std::string_view ns,
+                         const std::vector<std::vector<uint8_t>>& keys,
+                         std::vector<uint8_t>& found,
+                         std::vector<std::vector<uint8_t>>& values);
   /// Group commit of independent puts/deletes (see kv_store::apply).
   store_status apply(const std::vector<kv_op>& ops, std::vector<kv_op_result>& per_op);
 

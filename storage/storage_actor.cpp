@@ -1,5 +1,6 @@
 #include "storage/storage_actor.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <memory>
@@ -43,11 +44,29 @@ struct storage_state {
   /// Buffered kv writes and their requesters (group commit, like appends).
   std::vector<storage::kv_op> kv_pending;
   std::vector<caf::typed_response_promise<bool>> kv_promises;
+  /// Group commit of kv writes (see kv_ready): after a commit, the next one
+  /// waits until `kv_target` writes are pending (the writers just answered
+  /// plus those that arrived during the commit) or until `kv_deadline`.
+  bool kv_counting = false;  ///< the flush sent after a commit is still queued
+  size_t kv_answered = 0;    ///< writes answered by the last commit
+  size_t kv_target = 0;
+  caf::actor_clock::time_point kv_deadline;
+  caf::timespan kv_linger{0};  ///< longest wait; 0 commits at every flush
+  caf::timespan kv_last_commit{0};
+  bool kv_timer_armed = false;  ///< a deadline flush is on its way
   /// Buffered kv reads: served together in one read transaction at the flush.
   std::vector<bool> read_files;
   std::vector<std::string> read_ns;
   std::vector<bytes> read_keys;
   std::vector<caf::typed_response_promise<bytes>> read_promises;
+  /// Buffered multi-gets (those that arrived while kv writes were pending).
+  struct multi_read {
+    bool files = false;
+    std::string ns;
+    std::vector<bytes> keys;
+    caf::typed_response_promise<bytes, std::vector<bytes>> promise;
+  };
+  std::vector<multi_read> multi_reads;
   static inline const char* name = "nz.storage";
 };
 
@@ -135,6 +154,8 @@ storage::store_result<storage::commit_info> commit_pending(self_ptr self,
   return res;
 }
 
+void schedule_flush(self_ptr self);
+
 /// Applies every buffered kv write in one transaction and answers the
 /// requesters (puts: true; deletes: whether the record existed).
 void commit_kv_pending(self_ptr self) {
@@ -147,7 +168,17 @@ void commit_kv_pending(self_ptr self) {
   std::vector<storage::kv_op_result> results;
   auto t0 = std::chrono::steady_clock::now();
   auto committed = st.kv->apply(ops, results);
-  std::chrono::duration<double> dt = std::chrono::steady_clock::now() - t0;
+  auto elapsed = std::chrono::steady_clock::now() - t0;
+  std::chrono::duration<double> dt = elapsed;
+  if (st.kv_linger.count() > 0) {
+    // Writes that arrived during the commit are queued before this flush;
+    // the writers answered below can only queue theirs behind it. The flush
+    // handler counts the former and sets the next target (on_flush).
+    st.kv_counting = true;
+    st.kv_answered = ops.size();
+    st.kv_last_commit = std::chrono::duration_cast<caf::timespan>(elapsed);
+    schedule_flush(self);
+  }
   for (size_t i = 0; i < promises.size(); ++i) {
     if (!committed)
       promises[i].deliver(to_caf(committed.error()));
@@ -178,6 +209,25 @@ caf::error no_kv_error() {
                     "sealed storage is not available (no storage key from the identity)");
 }
 
+/// Whether the buffered kv writes should be committed now: the group is as
+/// large as the last one in flight, or waiting longer is not worth it.
+bool kv_ready(self_ptr self) {
+  auto& st = self->state;
+  if (st.kv_counting) return false;  // the flush after the commit decides
+  return st.kv_pending.size() >= st.kv_target || self->clock().now() >= st.kv_deadline;
+}
+
+/// Makes sure a flush arrives at kv_deadline (at most one such timer).
+void arm_kv_timer(self_ptr self) {
+  auto& st = self->state;
+  if (st.kv_timer_armed) return;
+  st.kv_timer_armed = true;
+  // Anonymous (no sender), so that on_flush can tell it from schedule_flush's.
+  // The member scheduled_anon_send of CAF 0.17 does pass a sender.
+  auto delay = std::max(st.kv_deadline - self->clock().now(), caf::timespan{0});
+  caf::delayed_anon_send(caf::actor_cast<storage_actor>(self), delay, flush_atom::value);
+}
+
 caf::result<bool> on_kv_write(self_ptr self, storage::kv_op op) {
   auto& st = self->state;
   if (!is_open(self)) return closed_error();
@@ -185,7 +235,41 @@ caf::result<bool> on_kv_write(self_ptr self, storage::kv_op op) {
   st.kv_pending.push_back(std::move(op));
   auto rp = self->make_response_promise<bool>();
   st.kv_promises.push_back(rp);
-  schedule_flush(self);
+  if (st.kv_counting || kv_ready(self))
+    schedule_flush(self);
+  else
+    arm_kv_timer(self);
+  return rp;
+}
+
+using many_reply = caf::result<bytes, std::vector<bytes>>;
+
+/// A multi-get in one read transaction with one unlock of the key; the
+/// returned error is empty on success.
+caf::error read_many(self_ptr self, bool files, const std::string& ns,
+                     const std::vector<bytes>& keys, bytes& found,
+                     std::vector<bytes>& values) {
+  if (auto res = self->state.kv->multi_get(files, ns, keys, found, values); !res)
+    return to_caf(res.error());
+  return {};
+}
+
+many_reply on_kv_get_many(self_ptr self, uint8_t table, std::string& ns,
+                          std::vector<bytes>& keys) {
+  auto& st = self->state;
+  if (!is_open(self)) return closed_error();
+  if (!st.kv) return no_kv_error();
+  bool files = table == static_cast<uint8_t>(kv_table::files);
+  // Nothing buffered to write: the store already holds everything that came
+  // before this request.
+  if (st.kv_pending.empty()) {
+    bytes found;
+    std::vector<bytes> values;
+    if (auto err = read_many(self, files, ns, keys, found, values)) return err;
+    return {std::move(found), std::move(values)};
+  }
+  auto rp = self->make_response_promise<bytes, std::vector<bytes>>();
+  st.multi_reads.push_back({files, std::move(ns), std::move(keys), rp});
   return rp;
 }
 
@@ -206,6 +290,16 @@ caf::result<bytes> on_kv_get(self_ptr self, uint8_t table, std::string& ns, byte
 /// same flush, so a read queued behind a write sees it).
 void serve_reads(self_ptr self) {
   auto& st = self->state;
+  std::vector<storage_state::multi_read> multi;
+  multi.swap(st.multi_reads);
+  for (auto& r : multi) {
+    bytes found;
+    std::vector<bytes> values;
+    if (auto err = read_many(self, r.files, r.ns, r.keys, found, values))
+      r.promise.deliver(std::move(err));
+    else
+      r.promise.deliver(std::move(found), std::move(values));
+  }
   if (st.read_keys.empty()) return;
   std::vector<bool> files;
   std::vector<std::string> ns;
@@ -317,6 +411,33 @@ caf::result<load_result> on_load(self_ptr self, const std::string& stream) {
   return out;
 }
 
+/// The flush: commits buffered appends, then the buffered kv writes once their
+/// group is ready (else it waits for kv_deadline), then serves the buffered
+/// reads, which must see every write that arrived before them.
+void on_flush(self_ptr self) {
+  auto& st = self->state;
+  if (self->current_sender() == nullptr)
+    st.kv_timer_armed = false;  // the group-commit deadline (arm_kv_timer)
+  else
+    st.flush_scheduled = false;
+  if (!is_open(self)) return;
+  static_cast<void>(commit_pending(self, nullptr));
+  if (st.kv_counting) {
+    // The first flush after a kv commit: the writes buffered now arrived during
+    // that commit; the writers it answered may come back next.
+    st.kv_counting = false;
+    st.kv_target = st.kv_answered + st.kv_pending.size();
+    st.kv_deadline = self->clock().now() + std::min(st.kv_last_commit, st.kv_linger);
+  }
+  if (!st.kv_pending.empty()) {
+    if (kv_ready(self))
+      commit_kv_pending(self);
+    else
+      arm_kv_timer(self);
+  }
+  if (st.kv_pending.empty()) serve_reads(self);
+}
+
 caf::result<uint8_t> on_phase(self_ptr self, uint8_t phase) {
   if (phase >= shutdown_phase_count)
     return caf::make_error(caf::sec::invalid_argument,
@@ -368,6 +489,8 @@ storage_actor::behavior_type storage_impl(self_ptr self,
                                           storage_options opts) {
   self->state.store = std::move(store);
   self->state.find_metrics = opts.find_metrics;
+  self->state.kv_linger =
+      std::chrono::duration_cast<caf::timespan>(opts.kv_commit_linger);
   if (opts.find_identity) open_sealed_store(self, opts);
   return {
       [self](append_atom, std::string& stream, uint64_t seq, bytes& data) {
@@ -377,25 +500,25 @@ storage_actor::behavior_type storage_impl(self_ptr self,
         return on_snapshot(self, stream, seq, data);
       },
       [self](load_atom, const std::string& stream) { return on_load(self, stream); },
-      [self](flush_atom) {
-        self->state.flush_scheduled = false;
-        if (is_open(self)) {
-          static_cast<void>(commit_pending(self, nullptr));
-          commit_kv_pending(self);
-          serve_reads(self);
-        }
-      },
+      [self](flush_atom) { on_flush(self); },
       [self](phase_atom, uint8_t phase) { return on_phase(self, phase); },
       [self](kv_put_atom, uint8_t table, std::string& ns, bytes& key, bytes& value) {
-        return on_kv_write(self, table == 1 ? storage::kv_op::file_put(ns, key, value)
-                                            : storage::kv_op::put(ns, key, value));
+        return on_kv_write(self, table == 1
+                                     ? storage::kv_op::file_put(
+                                         std::move(ns), std::move(key), std::move(value))
+                                     : storage::kv_op::put(std::move(ns), std::move(key),
+                                                           std::move(value)));
       },
       [self](kv_get_atom, uint8_t table, std::string& ns, bytes& key) {
         return on_kv_get(self, table, ns, key);
       },
       [self](kv_del_atom, uint8_t table, std::string& ns, bytes& key) {
-        return on_kv_write(self, table == 1 ? storage::kv_op::file_del(ns, key)
-                                            : storage::kv_op::del(ns, key));
+        return on_kv_write(
+            self, table == 1 ? storage::kv_op::file_del(std::move(ns), std::move(key))
+                             : storage::kv_op::del(std::move(ns), std::move(key)));
+      },
+      [self](kv_get_many_atom, uint8_t table, std::string& ns, std::vector<bytes>& keys) {
+        return on_kv_get_many(self, table, ns, keys);
       },
       [self](kv_list_atom, uint8_t table, const std::string& ns, const bytes& prefix,
              uint32_t limit, const bytes& cursor) {

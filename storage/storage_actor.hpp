@@ -2,6 +2,12 @@
 // top of journal_store, adding group commit. Appends are buffered and answered
 // only after the commit that contains them has been synced; all appends that
 // reach the mailbox before the actor's own flush message share one commit.
+// Sealed kv writes are buffered the same way, and their group commit also
+// waits (briefly; see kv_commit_linger) for the writers the previous commit
+// answered, so that concurrent writers share one commit instead of splitting
+// into two alternating halves. Reads (kv_get) wait for the writes queued before
+// them and are served together in one read transaction; a kv_get_many is
+// served at once when no write is buffered.
 //
 // Actor rules: the actor owns the LMDB environment; every transaction begins and
 // ends inside one handler. Run it detached (the default): commits block on
@@ -20,6 +26,7 @@
 // nzcore_snapshot_fallbacks_total{stream}.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -46,6 +53,14 @@ struct storage_options {
   /// storage subkey at start (before serving) and offers sealed kv/file
   /// storage (messages/kv_api.hpp). Unset: kv requests fail with no_storage_key.
   std::function<caf::actor()> find_identity;
+  /// Group commit of kv writes: after a commit of n writes (m more arrived
+  /// during it), the next commit waits until n + m writes are buffered, so
+  /// writers that get their acks and write again share one commit instead of
+  /// alternating between two; it waits at most as long as the last commit
+  /// took, and never longer than this. A lone writer never waits (its next
+  /// write is the whole group). Zero commits at every flush. Under the
+  /// test_coordinator the wait ends only when the test advances the clock.
+  std::chrono::microseconds kv_commit_linger{2000};
   /// Limits of the sealed store (key, value, file sizes; listing length).
   size_t kv_max_key = 256;
   size_t kv_max_value = size_t{100} * 1024;

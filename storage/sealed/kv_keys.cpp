@@ -20,13 +20,19 @@ bool valid_namespace(std::string_view ns) {
 
 std::vector<uint8_t> make_kv_key(std::string_view ns, byte_view key) {
   std::vector<uint8_t> out;
-  out.reserve(ns.size() + 1 + key.size);
-  out.insert(out.end(), ns.begin(), ns.end());
-  out.push_back(0);
-  if (key.size > 0) {
-    out.insert(out.end(), key.data, key.data + key.size);
-  }
+  make_kv_key(out, ns, key);
   return out;
+}
+
+void make_kv_key(std::vector<uint8_t>& out, std::string_view ns, byte_view key) {
+  out.resize(ns.size() + 1 + key.size);
+  if (!ns.empty()) {
+    std::memcpy(out.data(), ns.data(), ns.size());
+  }
+  out[ns.size()] = 0;
+  if (key.size > 0) {
+    std::memcpy(out.data() + ns.size() + 1, key.data, key.size);
+  }
 }
 
 bool split_kv_key(byte_view lmdb_key, std::string_view& ns, byte_view& key) {

@@ -28,6 +28,9 @@ bool valid_namespace(std::string_view ns);
 /// ns | 0x00 | key. REQUIRES: valid_namespace(ns).
 std::vector<uint8_t> make_kv_key(std::string_view ns, byte_view key);
 
+/// The same into `out` (replacing its contents, reusing its capacity).
+void make_kv_key(std::vector<uint8_t>& out, std::string_view ns, byte_view key);
+
 /// Splits an LMDB key at its first 0x00. False when there is none or the part
 /// before it is not a valid namespace (a damaged or foreign key).
 bool split_kv_key(byte_view lmdb_key, std::string_view& ns, byte_view& key);

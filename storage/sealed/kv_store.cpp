@@ -1,8 +1,10 @@
 #include "storage/sealed/kv_store.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include <fmt/format.h>
+#include <sodium.h>
 
 namespace nz::storage {
 
@@ -143,12 +145,24 @@ store_status kv_store::check_op(const kv_op& op) const {
 
 // -- writing --------------------------------------------------------------------
 
+const uint8_t* kv_store::draw_nonces(size_t puts) {
+  nonce_buf_.resize(puts * sealed_nonce_size);
+  if (!nonce_buf_.empty()) {
+    randombytes_buf(nonce_buf_.data(), nonce_buf_.size());
+  }
+  return nonce_buf_.data();
+}
+
 store_status kv_store::put_in(write_txn& txn, table t, std::string_view ns, byte_view key,
-                              byte_view value) {
-  std::vector<uint8_t> sealed;  // ciphertext only
-  seal(sealed, key_, ns, key, value, t.domain);
-  auto k = make_kv_key(ns, key);
-  return txn.put(t.db, as_bytes(k), as_bytes(sealed));
+                              byte_view value, const uint8_t* nonce) {
+  // ciphertext only
+  if (nonce != nullptr) {
+    seal_with_nonce(rec_buf_, key_, nonce, ns, key, value, t.domain);
+  } else {
+    seal(rec_buf_, key_, ns, key, value, t.domain);
+  }
+  make_kv_key(key_buf_, ns, key);
+  return txn.put(t.db, as_bytes(key_buf_), as_bytes(rec_buf_));
 }
 
 store_status kv_store::put_one(table t, std::string_view ns, byte_view key,
@@ -194,16 +208,18 @@ store_result<bool> kv_store::del_one(table t, std::string_view ns, byte_view key
   return *existed;
 }
 
-store_result<bool> kv_store::run_op(write_txn& txn, const kv_op& op) {
+store_result<bool> kv_store::run_op(write_txn& txn, const kv_op& op,
+                                    const uint8_t* nonce) {
   auto t = table_of(op);
   if (is_put(op.kind)) {
-    if (auto st = put_in(txn, t, op.ns, as_bytes(op.key), as_bytes(op.value)); !st) {
+    if (auto st = put_in(txn, t, op.ns, as_bytes(op.key), as_bytes(op.value), nonce);
+        !st) {
       return st.error();
     }
     return false;
   }
-  auto k = make_kv_key(op.ns, as_bytes(op.key));
-  return txn.del(t.db, as_bytes(k));
+  make_kv_key(key_buf_, op.ns, as_bytes(op.key));
+  return txn.del(t.db, as_bytes(key_buf_));
 }
 
 store_status kv_store::put(std::string_view ns, byte_view key, byte_view value) {
@@ -237,10 +253,15 @@ store_status kv_store::batch(const std::vector<kv_op>& ops) {
   if (!txn) {
     return txn.error();
   }
+  auto puts = static_cast<size_t>(std::count_if(
+      ops.begin(), ops.end(), [](const kv_op& op) { return is_put(op.kind); }));
+  const uint8_t* nonce = draw_nonces(puts);
   for (auto& op : ops) {
-    if (auto r = run_op(*txn, op); !r) {
+    bool put = is_put(op.kind);
+    if (auto r = run_op(*txn, op, put ? nonce : nullptr); !r) {
       return r.error();  // txn aborts
     }
+    nonce += put ? sealed_nonce_size : 0;
   }
   return txn->commit();
 }
@@ -273,11 +294,18 @@ store_status kv_store::apply(const std::vector<kv_op>& ops,
   if (!txn) {
     return fail_all(txn.error());
   }
+  size_t puts = 0;
+  for (size_t i = 0; i < ops.size(); ++i) {
+    puts += valid[i] && is_put(ops[i].kind) ? 1 : 0;
+  }
+  const uint8_t* nonce = draw_nonces(puts);
   for (size_t i = 0; i < ops.size(); ++i) {
     if (!valid[i]) {
       continue;
     }
-    auto r = run_op(*txn, ops[i]);
+    bool put = is_put(ops[i].kind);
+    auto r = run_op(*txn, ops[i], put ? nonce : nullptr);
+    nonce += put ? sealed_nonce_size : 0;
     if (!r) {
       return fail_all(r.error());  // txn aborts in its destructor
     }
@@ -300,9 +328,9 @@ store_result<bool> kv_store::get_in(MDB_txn* txn, table t, std::string_view ns,
   if (auto st = check_key(t.domain, key); !st) {
     return st.error();
   }
-  auto k = make_kv_key(ns, key);
+  make_kv_key(key_buf_, ns, key);
   byte_view stored;
-  auto found = storage::get(txn, t.db, as_bytes(k), stored);
+  auto found = storage::get(txn, t.db, as_bytes(key_buf_), stored);
   if (!found) {
     return found.error();
   }
@@ -350,6 +378,88 @@ store_status kv_store::get_many(const std::vector<bool>& files,
       found[i] = *r;
   }
   return {};
+}
+
+store_status kv_store::multi_get_in(table t, std::string_view ns,
+                                    const std::vector<std::vector<uint8_t>>& keys,
+                                    std::vector<uint8_t>& found,
+                                    std::vector<std::vector<uint8_t>>& values) {
+  auto reset = [&] {
+    for (auto& v : values) {
+      wipe(v);
+    }
+    values.clear();
+    found.clear();
+  };
+  reset();
+  if (auto st = check_ns(ns); !st) {
+    return st;
+  }
+  if (keys.size() > limits_.max_list) {
+    return make_store_error(store_errc::limit_exceeded,
+                            fmt::format("multi-get of {} keys exceeds the {}-key limit "
+                                        "(nzcore.kv-max-list)",
+                                        keys.size(), limits_.max_list));
+  }
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (auto st = check_key(t.domain, as_bytes(keys[i])); !st) {
+      return make_store_error(
+          st.error().code,
+          fmt::format("key {} of {}: {}", i, keys.size(), st.error().message));
+    }
+  }
+  if (keys.empty()) {
+    return {};
+  }
+  auto txn = read_txn::begin(*env_);
+  if (!txn) {
+    return txn.error();
+  }
+  found.assign(keys.size(), 0);
+  values.resize(keys.size());
+  size_t total = 0;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    make_kv_key(key_buf_, ns, as_bytes(keys[i]));
+    byte_view stored;
+    auto hit = storage::get(txn->handle(), t.db, as_bytes(key_buf_), stored);
+    if (!hit) {
+      reset();
+      return hit.error();
+    }
+    if (!*hit) {
+      continue;
+    }
+    total += stored.size > sealed_overhead ? stored.size - sealed_overhead : 0;
+    if (total > limits_.max_get_bytes) {
+      reset();
+      return make_store_error(
+          store_errc::limit_exceeded,
+          fmt::format("multi-get values exceed the {}-byte reply limit at key {} of {} "
+                      "(ask for fewer keys)",
+                      limits_.max_get_bytes, i, keys.size()));
+    }
+    if (auto st = storage::open(values[i], key_, ns, as_bytes(keys[i]), stored, t.domain);
+        !st) {
+      reset();
+      return st;
+    }
+    found[i] = 1;
+  }
+  return {};
+}
+
+store_status kv_store::multi_get(std::string_view ns,
+                                 const std::vector<std::vector<uint8_t>>& keys,
+                                 std::vector<uint8_t>& found,
+                                 std::vector<std::vector<uint8_t>>& values) {
+  return multi_get_in(kv_table(), ns, keys, found, values);
+}
+
+store_status kv_store::file_multi_get(std::string_view ns,
+                                      const std::vector<std::vector<uint8_t>>& names,
+                                      std::vector<uint8_t>& found,
+                                      std::vector<std::vector<uint8_t>>& values) {
+  return multi_get_in(file_table(), ns, names, found, values);
 }
 
 }  // namespace nz::storage

@@ -48,8 +48,10 @@ struct kv_limits {
   size_t max_value = size_t{100} * 1024;
   /// kv.max-file: bytes of a file.
   size_t max_file = size_t{1} << 20;
-  /// kv.max-list: entries of one list page.
+  /// kv.max-list: entries of one list page, and keys of one multi_get().
   size_t max_list = 1000;
+  /// Plaintext bytes of one multi_get() reply, all values together.
+  size_t max_get_bytes = size_t{16} << 20;
 };
 
 /// One key (or file name) of a list page.
@@ -170,20 +172,41 @@ class kv_store {
   store_result<kv_page> file_list(std::string_view ns, byte_view prefix, size_t limit,
                                   byte_view cursor);
 
-  // -- maintenance ------------------------------------------------------------
+  // -- many reads in one transaction -------------------------------------------
 
-  /// Walks both databases and tries to open every record, listing each one
-  /// that fails (it does not stop at the first). Errors: lmdb_failure, closed.
-  /// Many gets in one read transaction (the storage actor batches concurrent
-  /// readers). `files[i]` selects the file table. found[i] is false for a
-  /// missing record; status[i] carries a per-record error (corrupt_record,
-  /// invalid_argument); the return value is a failure of the transaction itself.
+  /// Reads many keys of one namespace in one read transaction (kv_get_many).
+  /// On success found[i] is 1 and values[i] holds the value when keys[i]
+  /// exists, found[i] is 0 and values[i] empty when it does not. All or
+  /// nothing: on any error found and values are left empty (values wiped).
+  /// Errors: invalid_argument (namespace; an empty key, named by its index),
+  /// limit_exceeded (more than max_list keys, a key above max_key, values
+  /// above max_get_bytes in all), corrupt_record (the first record that fails
+  /// to open, named as get() names it), lmdb_failure, closed.
+  store_status multi_get(std::string_view ns,
+                         const std::vector<std::vector<uint8_t>>& keys,
+                         std::vector<uint8_t>& found,
+                         std::vector<std::vector<uint8_t>>& values);
+  /// multi_get() in the files table.
+  store_status file_multi_get(std::string_view ns,
+                              const std::vector<std::vector<uint8_t>>& names,
+                              std::vector<uint8_t>& found,
+                              std::vector<std::vector<uint8_t>>& values);
+
+  /// Many independent gets in one read transaction (the storage actor batches
+  /// concurrent kv_get requests). `files[i]` selects the file table. found[i]
+  /// is false for a missing record; status[i] carries a per-record error
+  /// (corrupt_record, invalid_argument, limit_exceeded); the return value is a
+  /// failure of the transaction itself (lmdb_failure, closed).
   store_status get_many(const std::vector<bool>& files,
                         const std::vector<std::string>& ns,
                         const std::vector<std::vector<uint8_t>>& keys,
                         std::vector<std::vector<uint8_t>>& values,
                         std::vector<bool>& found, std::vector<store_status>& status);
 
+  // -- maintenance ------------------------------------------------------------
+
+  /// Walks both databases and tries to open every record, listing each one
+  /// that fails (it does not stop at the first). Errors: lmdb_failure, closed.
   store_status doctor(kv_doctor_report& report);
 
   const kv_limits& limits() const { return limits_; }
@@ -205,15 +228,22 @@ class kv_store {
   store_status check_value(record_domain domain, byte_view value) const;
   store_status check_op(const kv_op& op) const;
 
+  /// Seals with `nonce` (24 bytes drawn for this record), or a fresh one when null.
   store_status put_in(write_txn& txn, table t, std::string_view ns, byte_view key,
-                      byte_view value);
+                      byte_view value, const uint8_t* nonce = nullptr);
   store_status put_one(table t, std::string_view ns, byte_view key, byte_view value);
   store_result<bool> del_one(table t, std::string_view ns, byte_view key);
   store_result<bool> get_in(MDB_txn* txn, table t, std::string_view ns, byte_view key,
                             std::vector<uint8_t>& value);
+  store_status multi_get_in(table t, std::string_view ns,
+                            const std::vector<std::vector<uint8_t>>& keys,
+                            std::vector<uint8_t>& found,
+                            std::vector<std::vector<uint8_t>>& values);
   store_result<kv_page> list_in(table t, std::string_view ns, byte_view prefix,
                                 size_t limit, byte_view cursor);
-  store_result<bool> run_op(write_txn& txn, const kv_op& op);
+  store_result<bool> run_op(write_txn& txn, const kv_op& op, const uint8_t* nonce);
+  /// One randombytes_buf call for the nonces of `puts` records (nonce_buf_).
+  const uint8_t* draw_nonces(size_t puts);
   store_status doctor_table(table t, size_t& count, std::vector<kv_damage>& damaged);
 
   lmdb_env* env_ = nullptr;
@@ -221,6 +251,11 @@ class kv_store {
   kv_limits limits_;
   MDB_dbi kv_db_ = 0;
   MDB_dbi file_db_ = 0;
+  // Scratch buffers reused across calls (no secrets: LMDB keys and sealed
+  // records only), so a get or a put allocates nothing but its result.
+  std::vector<uint8_t> key_buf_;
+  std::vector<uint8_t> rec_buf_;
+  std::vector<uint8_t> nonce_buf_;
 };
 
 }  // namespace nz::storage

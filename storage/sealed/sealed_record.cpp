@@ -2,11 +2,10 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 
 #include <fmt/format.h>
 #include <sodium.h>
-
-#include "storage/byte_codec.hpp"
 
 namespace nz::storage {
 
@@ -28,16 +27,55 @@ void ensure_sodium() {
 }
 
 /// domain | varint len(ns) | ns | varint len(key) | key. Not secret.
-std::vector<uint8_t> make_aad(record_domain domain, std::string_view ns,
-                              byte_view record_key) {
-  auto d = domain_string(domain);
-  byte_writer w;
-  w.reserve(d.size() + ns.size() + record_key.size + 20);
-  w.put_raw(reinterpret_cast<const uint8_t*>(d.data()), d.size());
-  w.put_string(ns);
-  w.put_bytes(record_key.data, record_key.size);
-  return w.take();
-}
+/// Built on the stack: every AAD of a key the store accepts fits (17 + 2 + 64 +
+/// 2 + 446 bytes); a longer one (open() of a foreign key) goes to the heap.
+class aad {
+ public:
+  aad(record_domain domain, std::string_view ns, byte_view record_key) {
+    auto d = domain_string(domain);
+    size_t need = d.size() + ns.size() + record_key.size + 2 * max_varint;
+    uint8_t* p = small_;
+    if (need > sizeof(small_)) {
+      big_.resize(need);
+      p = big_.data();
+    }
+    data_ = p;
+    p = put_raw(p, reinterpret_cast<const uint8_t*>(d.data()), d.size());
+    p = put_varint(p, ns.size());
+    p = put_raw(p, reinterpret_cast<const uint8_t*>(ns.data()), ns.size());
+    p = put_varint(p, record_key.size);
+    p = put_raw(p, record_key.data, record_key.size);
+    size_ = static_cast<size_t>(p - data_);
+  }
+  aad(const aad&) = delete;
+  aad& operator=(const aad&) = delete;
+
+  const uint8_t* data() const { return data_; }
+  size_t size() const { return size_; }
+
+ private:
+  static constexpr size_t max_varint = 10;
+
+  static uint8_t* put_raw(uint8_t* p, const uint8_t* x, size_t n) {
+    if (n > 0) std::memcpy(p, x, n);
+    return p + n;
+  }
+
+  /// Canonical unsigned LEB128, as storage/byte_codec writes it.
+  static uint8_t* put_varint(uint8_t* p, uint64_t x) {
+    while (x >= 0x80) {
+      *p++ = static_cast<uint8_t>(x | 0x80);
+      x >>= 7;
+    }
+    *p++ = static_cast<uint8_t>(x);
+    return p;
+  }
+
+  uint8_t small_[576];
+  std::vector<uint8_t> big_;
+  const uint8_t* data_ = nullptr;
+  size_t size_ = 0;
+};
 
 store_error corrupt(record_domain domain, std::string_view ns, byte_view record_key,
                     std::string_view why) {
@@ -63,6 +101,26 @@ void wipe(std::vector<uint8_t>& x) {
   x.clear();
 }
 
+namespace {
+
+/// The record with out[1..25) already holding its nonce.
+void seal_in_place(std::vector<uint8_t>& out, const uint8_t key[sealed_key_size],
+                   std::string_view ns, byte_view record_key, byte_view value,
+                   record_domain domain) {
+  aad ad{domain, ns, record_key};
+  out[0] = sealed_version;
+  const uint8_t* nonce = out.data() + 1;
+  unsigned long long clen = 0;
+  // An empty value may come with a null pointer; libsodium wants a valid one.
+  static const uint8_t empty = 0;
+  const uint8_t* m = value.size > 0 ? value.data : &empty;
+  crypto_aead_xchacha20poly1305_ietf_encrypt(out.data() + 1 + sealed_nonce_size, &clen, m,
+                                             value.size, ad.data(), ad.size(), nullptr,
+                                             nonce, key);
+}
+
+}  // namespace
+
 void seal(std::vector<uint8_t>& out, const uint8_t key[sealed_key_size],
           std::string_view ns, byte_view record_key, byte_view value,
           record_domain domain) {
@@ -70,18 +128,21 @@ void seal(std::vector<uint8_t>& out, const uint8_t key[sealed_key_size],
   if (key == nullptr) {
     std::abort();  // programmer misuse
   }
-  auto aad = make_aad(domain, ns, record_key);
-  out.assign(value.size + sealed_overhead, 0);
-  out[0] = sealed_version;
-  uint8_t* nonce = out.data() + 1;
-  randombytes_buf(nonce, sealed_nonce_size);
-  unsigned long long clen = 0;
-  // An empty value may come with a null pointer; libsodium wants a valid one.
-  static const uint8_t empty = 0;
-  const uint8_t* m = value.size > 0 ? value.data : &empty;
-  crypto_aead_xchacha20poly1305_ietf_encrypt(out.data() + 1 + sealed_nonce_size, &clen, m,
-                                             value.size, aad.data(), aad.size(), nullptr,
-                                             nonce, key);
+  out.resize(value.size + sealed_overhead);
+  randombytes_buf(out.data() + 1, sealed_nonce_size);
+  seal_in_place(out, key, ns, record_key, value, domain);
+}
+
+void seal_with_nonce(std::vector<uint8_t>& out, const uint8_t key[sealed_key_size],
+                     const uint8_t nonce[sealed_nonce_size], std::string_view ns,
+                     byte_view record_key, byte_view value, record_domain domain) {
+  ensure_sodium();
+  if (key == nullptr || nonce == nullptr) {
+    std::abort();  // programmer misuse
+  }
+  out.resize(value.size + sealed_overhead);
+  std::memcpy(out.data() + 1, nonce, sealed_nonce_size);
+  seal_in_place(out, key, ns, record_key, value, domain);
 }
 
 store_status open(std::vector<uint8_t>& out, const uint8_t key[sealed_key_size],
@@ -101,7 +162,7 @@ store_status open(std::vector<uint8_t>& out, const uint8_t key[sealed_key_size],
     return corrupt(domain, ns, record_key,
                    fmt::format("unknown version {}", sealed.data[0]));
   }
-  auto aad = make_aad(domain, ns, record_key);
+  aad ad{domain, ns, record_key};
   const uint8_t* nonce = sealed.data + 1;
   const uint8_t* c = nonce + sealed_nonce_size;
   size_t clen = sealed.size - 1 - sealed_nonce_size;
@@ -110,8 +171,8 @@ store_status open(std::vector<uint8_t>& out, const uint8_t key[sealed_key_size],
   uint8_t scratch = 0;  // valid destination for an empty value
   unsigned long long mlen = 0;
   int rc = crypto_aead_xchacha20poly1305_ietf_decrypt(out.empty() ? &scratch : out.data(),
-                                                      &mlen, nullptr, c, clen, aad.data(),
-                                                      aad.size(), nonce, key);
+                                                      &mlen, nullptr, c, clen, ad.data(),
+                                                      ad.size(), nonce, key);
   if (rc != 0 || mlen != out.size()) {
     wipe(out);
     return corrupt(domain, ns, record_key,

@@ -55,6 +55,16 @@ void seal(std::vector<uint8_t>& out, const uint8_t key[sealed_key_size],
           std::string_view ns, byte_view record_key, byte_view value,
           record_domain domain = record_domain::kv);
 
+/// Like seal(), with a nonce the caller drew with randombytes_buf for this
+/// record alone. kv_store::apply draws the nonces of a whole group commit with
+/// one randombytes_buf call (n x 24 bytes): each nonce is as random as one
+/// drawn on its own, and no state survives a restart, so nothing can repeat.
+/// REQUIRES: key and nonce point to 32 and 24 bytes; the nonce is used once.
+void seal_with_nonce(std::vector<uint8_t>& out, const uint8_t key[sealed_key_size],
+                     const uint8_t nonce[sealed_nonce_size], std::string_view ns,
+                     byte_view record_key, byte_view value,
+                     record_domain domain = record_domain::kv);
+
 /// Authenticates and decrypts `sealed`, which must have been sealed for exactly
 /// (`domain`, `ns`, `record_key`) under `key`. On success `out` holds the value.
 /// Errors: corrupt_record, the message naming the record and the reason:

@@ -7,20 +7,26 @@
 //   nz_bench_sealed [puts_100=20000] [puts_4k=5000] [gets=100000] [latency_samples=500]
 //
 // Per value size (100 B and 4 KiB; 32-byte random keys), 3 repetitions of:
-//   sealed_put    8 writer actors x 32 kv_put in flight until `puts` are acked,
-//                 then raw_put: the same keys, synced batches of 1,000 per txn
-//                 (plain mdb_* calls on a second environment)
+//   sealed_put    32 writer actors x 32 kv_put in flight (1,024) until `puts`
+//                 are acked, then raw_put: the same keys, synced batches of
+//                 1,000 per txn (plain mdb_* calls on a second environment)
 //   sealed_get    8 reader actors x 64 kv_get in flight over the keys written,
-//                 `gets` in total (every value is checked), then raw_get:
-//                 `gets` random gets in ONE read txn
+//                 `gets` in total (every value is checked)
+//   sealed_many   4 reader actors x 4 kv_get_many of 100 random keys in flight,
+//                 `gets` keys in total (every flag and value is checked)
+//   raw_get       `gets` random gets in ONE read txn, each value copied out of
+//                 the map into a caller-owned buffer (as a sealed get returns it)
+//   open_cost     storage::open() of one sealed value, timed alone: the
+//                 decryption that a sealed get cannot avoid and a raw get does
+//                 not do; `ceiling` is the get ratio if nothing else cost a thing
 //   single puts   `latency_samples` pairs, interleaved: one raw put in its own
 //                 synced txn (raw_lat), then one kv_put through the actor with
 //                 nothing else in flight (sealed_lat), so that disk contention
 //                 from other processes hits both alike
 // The storage actor's commit count (its metrics) gives the puts per group commit.
 // Goals (ratios taken within each repetition, then the median over the 3):
-//   sealed_get / raw_get >= 0.4, sealed_put / raw_put >= 0.5,
-//   sealed_lat p50 / raw_lat p50 <= 2.
+//   sealed get / raw_get >= 0.4 (reported for kv_get and for kv_get_many),
+//   sealed_put / raw_put >= 0.5, sealed_lat p50 / raw_lat p50 <= 2.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -56,6 +62,8 @@
 #include "messages/storage_api.hpp"
 #include "runtime/log/log.hpp"
 #include "runtime/supervision/service_registry.hpp"
+#include "storage/sealed/kv_keys.hpp"
+#include "storage/sealed/sealed_record.hpp"
 #include "storage/storage_actor.hpp"
 #include "support/temp_dir.hpp"
 
@@ -66,10 +74,13 @@ using nz::bytes;
 using key_list = std::vector<bytes>;
 
 constexpr int repeats = 3;
-constexpr int writers = 8;
+constexpr int writers = 32;
 constexpr uint64_t write_window = 32;
 constexpr int readers = 8;
 constexpr uint64_t read_window = 64;
+constexpr int many_readers = 4;
+constexpr uint64_t many_window = 4;
+constexpr size_t keys_per_many = 100;
 constexpr size_t key_size = 32;
 constexpr uint64_t raw_batch = 1000;
 constexpr size_t map_size = size_t{1} << 30;
@@ -129,9 +140,13 @@ class raw_lmdb {
     }
   }
 
-  /// `count` gets of random keys in one read txn; dies on a missing key.
+  /// `count` gets of random keys in one read txn, each value copied into a
+  /// caller-owned buffer (a sealed get hands its value over in one too); dies
+  /// on a missing key.
   void get_random(const key_list& keys, uint64_t count, uint64_t seed) {
     uint64_t bytes_read = 0;
+    bytes out;
+    uint8_t sink = 0;
     MDB_txn* txn = nullptr;
     MDB_CHECK(mdb_txn_begin(env_, nullptr, MDB_RDONLY, &txn));
     for (uint64_t i = 0; i < count; ++i) {
@@ -139,10 +154,15 @@ class raw_lmdb {
       MDB_val k{key.size(), const_cast<uint8_t*>(key.data())};
       MDB_val v{0, nullptr};
       MDB_CHECK(mdb_get(txn, dbi_, &k, &v));
-      bytes_read += v.mv_size;
+      auto* p = static_cast<const uint8_t*>(v.mv_data);
+      out.assign(p, p + v.mv_size);
+      bytes_read += out.size();
+      sink ^= out.back();
     }
     mdb_txn_abort(txn);
     if (bytes_read != count * value_.size()) die("raw gets returned wrong sizes");
+    if (sink != (count % 2 == 1 ? value_.back() : 0))
+      die("raw gets returned wrong bytes");
   }
 
   /// One put in its own synced txn; returns its duration in µs.
@@ -229,6 +249,61 @@ caf::behavior get_reader(caf::event_based_actor* self, nz::storage_actor st,
             });
   });
   return {[](caf::unit_t) {}};
+}
+
+/// Keeps `many_window` kv_get_many requests of `keys_per_many` random keys in
+/// flight until `count` replies have arrived, checks every found flag and
+/// value, then sends the number of good replies to `done` and quits.
+caf::behavior many_reader(caf::event_based_actor* self, nz::storage_actor st,
+                          std::shared_ptr<const key_list> keys, uint64_t count,
+                          uint64_t seed, std::shared_ptr<const bytes> value,
+                          caf::actor done) {
+  auto rng = std::make_shared<uint64_t>(seed);
+  pump_requests(self, count, many_window, done, [=](uint64_t, auto ok) {
+    std::vector<bytes> batch;
+    batch.reserve(keys_per_many);
+    for (size_t j = 0; j < keys_per_many; ++j)
+      batch.push_back((*keys)[splitmix64(*rng) % keys->size()]);
+    self->request(st, request_timeout, nz::kv_get_many_atom::value, uint8_t{0}, kv_ns,
+                  std::move(batch))
+        .then(
+            [value, ok](bytes& found, std::vector<bytes>& got) {
+              bool good = found.size() == keys_per_many && got.size() == keys_per_many;
+              for (size_t j = 0; good && j < keys_per_many; ++j)
+                good = found[j] == 1 && got[j] == *value;
+              if (!good) std::fprintf(stderr, "kv_get_many returned a wrong reply\n");
+              ok(good);
+            },
+            [self, ok](caf::error& err) {
+              std::fprintf(stderr, "kv_get_many failed: %s\n",
+                           self->system().render(err).c_str());
+              ok(false);
+            });
+  });
+  return {[](caf::unit_t) {}};
+}
+
+/// Microseconds for storage::open() of one sealed `value_size`-byte value
+/// (the median of 5 rounds of 2,000 opens).
+double open_cost_us(size_t value_size) {
+  uint8_t key[nz::storage::sealed_key_size];
+  randombytes_buf(key, sizeof(key));
+  auto rkey = random_bytes(key_size);
+  auto value = random_bytes(value_size);
+  bytes rec, out;
+  nz::storage::seal(rec, key, kv_ns, nz::storage::as_bytes(rkey),
+                    nz::storage::as_bytes(value));
+  std::vector<double> rounds;
+  for (int r = 0; r < 5; ++r) {
+    auto t0 = clock_type::now();
+    for (int i = 0; i < 2000; ++i)
+      if (!nz::storage::open(out, key, kv_ns, nz::storage::as_bytes(rkey),
+                             nz::storage::as_bytes(rec)))
+        die("open of a fresh record failed");
+    rounds.push_back(us_since(t0) / 2000);
+  }
+  if (out != value) die("open returned a wrong value");
+  return median(rounds);
 }
 
 /// `keys->size()` interleaved pairs: one raw single-put synced commit (µs to
@@ -319,15 +394,17 @@ void wait_serving(caf::actor_system& sys, caf::scoped_actor& self,
 // -- one repetition -------------------------------------------------------------
 
 struct measurement {
-  double put_rate = 0;  ///< acknowledged durable puts per second
-  double get_rate = 0;  ///< verified gets per second
-  double lat_p50 = 0;   ///< single durable put, µs
+  double put_rate = 0;   ///< acknowledged durable puts per second
+  double get_rate = 0;   ///< verified gets per second (kv_get; raw: mdb_get + copy)
+  double many_rate = 0;  ///< verified keys per second through kv_get_many
+  double lat_p50 = 0;    ///< single durable put, µs
   double lat_p99 = 0;
 };
 
 struct repetition {
   measurement sealed, raw;
   double puts_per_commit = 0;
+  double open_us = 0;  ///< one storage::open() of a value
 };
 
 repetition run_once(caf::actor_system& sys, std::shared_ptr<nz::service_registry> reg,
@@ -402,12 +479,41 @@ repetition run_once(caf::actor_system& sys, std::shared_ptr<nz::service_registry
       value_size, run, readers, static_cast<unsigned long long>(read_window),
       static_cast<unsigned long long>(good), secs, s.get_rate);
 
+  // The same number of keys through kv_get_many, 100 keys per request.
+  uint64_t requests = (gets + keys_per_many - 1) / keys_per_many;
+  t0 = clock_type::now();
+  for (int r = 0; r < many_readers; ++r) {
+    uint64_t n = requests * static_cast<uint64_t>(r + 1) / many_readers
+                 - requests * static_cast<uint64_t>(r) / many_readers;
+    sys.spawn(many_reader, *st, keys, n, static_cast<uint64_t>(run * 1000 + 100 + r),
+              value, caf::actor{self});
+  }
+  uint64_t good_many = collect(self, many_readers, "sealed multi-gets");
+  secs = seconds_since(t0);
+  if (good_many != requests)
+    die("sealed multi-gets: " + std::to_string(good_many) + " of "
+        + std::to_string(requests) + " verified");
+  s.many_rate = static_cast<double>(good_many * keys_per_many) / secs;
+  std::printf(
+      "sealed_many value=%-4zu run=%d readers=%d in_flight=%llu keys_per_request=%zu "
+      "keys=%llu seconds=%.3f rate=%.0f keys/s (all verified)\n",
+      value_size, run, many_readers, static_cast<unsigned long long>(many_window),
+      keys_per_many, static_cast<unsigned long long>(good_many * keys_per_many), secs,
+      s.many_rate);
+
   t0 = clock_type::now();
   raw.get_random(*keys, gets, static_cast<uint64_t>(run));
   secs = seconds_since(t0);
   w.get_rate = static_cast<double>(gets) / secs;
-  std::printf("raw_get    value=%-4zu run=%d gets=%llu seconds=%.3f rate=%.0f/s\n",
-              value_size, run, static_cast<unsigned long long>(gets), secs, w.get_rate);
+  std::printf(
+      "raw_get    value=%-4zu run=%d gets=%llu seconds=%.3f rate=%.0f/s (values copied "
+      "out)\n",
+      value_size, run, static_cast<unsigned long long>(gets), secs, w.get_rate);
+
+  out.open_us = open_cost_us(value_size);
+  double raw_us = 1e6 / w.get_rate;
+  std::printf("open_cost  value=%-4zu run=%d open=%.2f us raw_get=%.2f us ceiling=%.2f\n",
+              value_size, run, out.open_us, raw_us, raw_us / (raw_us + out.open_us));
 
   // Puts per group commit: gets do not commit, so every commit so far was a
   // put commit. The storage actor reports a commit just after answering its
@@ -460,10 +566,10 @@ int main(int argc, char** argv) {
   uint64_t puts_large = argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 5000;
   uint64_t gets = argc > 3 ? std::strtoull(argv[3], nullptr, 10) : 100000;
   size_t lat_samples = argc > 4 ? std::strtoull(argv[4], nullptr, 10) : 500;
-  if (puts_small < writers || puts_large < writers || gets < readers
+  if (puts_small < writers || puts_large < writers || gets < keys_per_many * many_readers
       || lat_samples == 0) {
     std::fprintf(stderr,
-                 "usage: nz_bench_sealed [puts_100>=8] [puts_4k>=8] [gets>=8] "
+                 "usage: nz_bench_sealed [puts_100>=32] [puts_4k>=32] [gets>=400] "
                  "[latency_samples>0]\n");
     return 2;
   }
@@ -489,6 +595,10 @@ int main(int argc, char** argv) {
   reg->declare("identity", "", "worker");
   reg->set_running("identity", *id);
 
+  double load[3] = {0, 0, 0};
+  if (getloadavg(load, 3) != 3) load[0] = load[1] = load[2] = -1;
+  std::printf("nz_bench_sealed: load average %.2f %.2f %.2f at the start\n", load[0],
+              load[1], load[2]);
   std::printf(
       "nz_bench_sealed: key=%zu B, values 100 B (%llu puts) and 4096 B (%llu puts), "
       "gets=%llu, latency_samples=%zu, repeats=%d\n",
@@ -502,33 +612,45 @@ int main(int argc, char** argv) {
   };
   const config configs[] = {{100, puts_small}, {4096, puts_large}};
   for (const auto& c : configs) {
-    std::vector<double> sp, sg, sl, rp, rg, rl, ppc, put_ratio, get_ratio, lat_ratio;
+    std::vector<double> sp, sg, sm, sl, rp, rg, rl, ppc, opc, put_ratio, get_ratio,
+        many_ratio, lat_ratio;
     for (int r = 1; r <= repeats; ++r) {
       auto rep = run_once(sys, reg, c.value_size, c.puts, gets, lat_samples, r);
       const auto& s = rep.sealed;
       const auto& w = rep.raw;
       ppc.push_back(rep.puts_per_commit);
+      opc.push_back(rep.open_us);
       sp.push_back(s.put_rate);
       sg.push_back(s.get_rate);
+      sm.push_back(s.many_rate);
       sl.push_back(s.lat_p50);
       rp.push_back(w.put_rate);
       rg.push_back(w.get_rate);
       rl.push_back(w.lat_p50);
       put_ratio.push_back(s.put_rate / w.put_rate);
       get_ratio.push_back(s.get_rate / w.get_rate);
+      many_ratio.push_back(s.many_rate / w.get_rate);
       lat_ratio.push_back(s.lat_p50 / w.lat_p50);
-      std::printf("ratios     value=%-4zu run=%d get=%.3f put=%.3f single_put_p50=%.2f\n",
-                  c.value_size, r, get_ratio.back(), put_ratio.back(), lat_ratio.back());
+      std::printf(
+          "ratios     value=%-4zu run=%d get=%.3f get_many=%.3f put=%.3f "
+          "single_put_p50=%.2f\n",
+          c.value_size, r, get_ratio.back(), many_ratio.back(), put_ratio.back(),
+          lat_ratio.back());
     }
-    double gr = median(get_ratio), pr = median(put_ratio), lr = median(lat_ratio);
+    double gr = median(get_ratio), mr = median(many_ratio), pr = median(put_ratio),
+           lr = median(lat_ratio);
     std::printf(
-        "summary: value=%zu sealed_get=%.0f/s raw_get=%.0f/s sealed_put=%.0f/s "
-        "raw_put=%.0f/s puts_per_commit=%.1f sealed_single_put_p50=%.1f us "
-        "raw_single_commit_p50=%.1f us\n",
-        c.value_size, median(sg), median(rg), median(sp), median(rp), median(ppc),
-        median(sl), median(rl));
-    std::printf("summary: value=%zu get   sealed/raw = %.3f (goal >= 0.40) %s\n",
+        "summary: value=%zu sealed_get=%.0f/s sealed_get_many=%.0f keys/s raw_get=%.0f/s "
+        "open=%.2f us sealed_put=%.0f/s raw_put=%.0f/s puts_per_commit=%.1f "
+        "sealed_single_put_p50=%.1f us raw_single_commit_p50=%.1f us\n",
+        c.value_size, median(sg), median(sm), median(rg), median(opc), median(sp),
+        median(rp), median(ppc), median(sl), median(rl));
+    std::printf("summary: value=%zu get   sealed/raw = %.3f (goal >= 0.40) %s (kv_get)\n",
                 c.value_size, gr, verdict(gr >= 0.4));
+    std::printf(
+        "summary: value=%zu get   sealed/raw = %.3f (goal >= 0.40) %s (kv_get_many, %zu "
+        "keys per request)\n",
+        c.value_size, mr, verdict(mr >= 0.4), keys_per_many);
     std::printf("summary: value=%zu put   sealed/raw = %.3f (goal >= 0.50) %s\n",
                 c.value_size, pr, verdict(pr >= 0.5));
     std::printf("summary: value=%zu p50   sealed/raw = %.2f  (goal <= 2.00) %s\n",
@@ -537,5 +659,8 @@ int main(int argc, char** argv) {
 
   caf::scoped_actor self{sys};
   stop_and_wait(self, *id);
+  if (getloadavg(load, 3) != 3) load[0] = load[1] = load[2] = -1;
+  std::printf("nz_bench_sealed: load average %.2f %.2f %.2f at the end\n", load[0],
+              load[1], load[2]);
   return 0;
 }

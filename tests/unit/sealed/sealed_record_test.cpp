@@ -2,10 +2,15 @@
 // way a hostile record can fail to open.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <array>
 #include <string>
 #include <vector>
 
+#include <sodium.h>
+
 #include "sealed_fixture.hpp"
+#include "storage/byte_codec.hpp"
 #include "storage/sealed/sealed_record.hpp"
 
 using namespace nz::storage;
@@ -42,6 +47,51 @@ TEST_CASE(
     CHECK(out == v);
   }
   CHECK(sealed_overhead == 41);
+}
+
+TEST_CASE(
+    "a record is version | nonce | XChaCha20-Poly1305 under the documented AAD, "
+    "checked with libsodium directly") {
+  // The AAD built independently with byte_codec: domain | len ns | ns | len key | key.
+  std::vector<uint8_t> long_key(600, 0x5a);  // above the stack buffer: heap path
+  for (auto& key : {bytes("k"), long_key}) {
+    for (auto d : {record_domain::kv, record_domain::file}) {
+      auto value = bytes("known answer");
+      std::vector<uint8_t> rec;
+      seal(rec, k1.data(), "app", view(key), view(value), d);
+      byte_writer w;
+      auto dom = domain_string(d);
+      w.put_raw(reinterpret_cast<const uint8_t*>(dom.data()), dom.size());
+      w.put_string("app");
+      w.put_bytes(key.data(), key.size());
+      auto ad = w.take();
+      std::vector<uint8_t> plain(value.size());
+      unsigned long long mlen = 0;
+      REQUIRE(rec.size() == value.size() + sealed_overhead);
+      CHECK(rec[0] == 1);
+      REQUIRE(crypto_aead_xchacha20poly1305_ietf_decrypt(
+                  plain.data(), &mlen, nullptr, rec.data() + 25, rec.size() - 25,
+                  ad.data(), ad.size(), rec.data() + 1, k1.data())
+              == 0);
+      CHECK(plain == value);
+      std::vector<uint8_t> out;
+      REQUIRE(open(out, k1.data(), "app", view(key), view(rec), d));
+      CHECK(out == value);
+    }
+  }
+}
+
+TEST_CASE("seal_with_nonce stores the given nonce and opens like any record") {
+  std::array<uint8_t, sealed_nonce_size> nonce{};
+  for (size_t i = 0; i < nonce.size(); ++i) nonce[i] = static_cast<uint8_t>(i + 1);
+  std::vector<uint8_t> rec{9, 9, 9};
+  seal_with_nonce(rec, k1.data(), nonce.data(), "app", view("k"), view("value"));
+  REQUIRE(rec.size() == 5 + sealed_overhead);
+  CHECK(std::equal(nonce.begin(), nonce.end(), rec.begin() + 1));
+  std::vector<uint8_t> out;
+  REQUIRE(open(out, k1.data(), "app", view("k"), view(rec)));
+  CHECK(out == bytes("value"));
+  CHECK_FALSE(open(out, k1.data(), "app", view("k2"), view(rec)));
 }
 
 TEST_CASE("two seals of the same value differ (fresh random nonce)") {
