@@ -12,6 +12,7 @@
 #include "actors/operator/operator_actor.hpp"
 #include "actors/peer/peer_manager.hpp"
 #include "actors/trust/trust_actor.hpp"
+#include "runtime/chaos/peer_chaos.hpp"
 #include "runtime/supervision/service_registry.hpp"
 #include "storage/storage_actor.hpp"
 
@@ -70,6 +71,7 @@ shutdown_step unpublish_step(std::shared_ptr<admin_endpoint> admin,
 supervisor_spec make_node_tree(std::shared_ptr<service_registry> reg,
                                const node_tree_options& opts) {
   auto& cfg = opts.config;
+  auto chaos = opts.chaos_enabled ? std::make_shared<peer_chaos>() : nullptr;
   auto policy = policy_of(cfg);
 
   supervisor_spec core;
@@ -105,6 +107,21 @@ supervisor_spec make_node_tree(std::shared_ptr<service_registry> reg,
     to.storage_timeout = cfg.request_timeout * 2;
     return spawn_trust(sys, reg, std::move(to));
   }));
+  // After trust (admission asks it) and storage (its peer cache is journaled);
+  // before node_info and auth_limiter, whose crashes need not drop sessions.
+  core.children.push_back(worker("peers", [reg, cfg, chaos](caf::actor_system& sys) {
+    peer_manager_options po;
+    po.admission.policy = cfg.peer_policy;
+    po.admission.min_level = static_cast<uint8_t>(cfg.peer_min_level);
+    po.admission.allow = cfg.peer_allow;
+    po.bootstrap = cfg.peer_bootstrap;
+    po.max_sessions = cfg.peer_max_sessions;
+    po.handshake_timeout = cfg.peer_handshake_timeout;
+    po.request_timeout = cfg.request_timeout;
+    po.journal = journal_of(cfg, "peers");
+    po.chaos = chaos;
+    return spawn_peer_manager(sys, reg, std::move(po));
+  }));
   core.children.push_back(worker("node_info", [reg, cfg](caf::actor_system& sys) {
     return spawn_node_info(sys, reg, journal_of(cfg, "node_info"));
   }));
@@ -133,19 +150,8 @@ supervisor_spec make_node_tree(std::shared_ptr<service_registry> reg,
       "identity",
       [id = opts.identity](caf::actor_system& sys) { return spawn_identity(sys, id); }));
   root.children.push_back(supervisor_child(core, reg, "root"));
-  root.children.push_back(worker("peers", [reg, cfg](caf::actor_system& sys) {
-    peer_manager_options po;
-    po.admission.policy = cfg.peer_policy;
-    po.admission.min_level = static_cast<uint8_t>(cfg.peer_min_level);
-    po.admission.allow = cfg.peer_allow;
-    po.bootstrap = cfg.peer_bootstrap;
-    po.max_sessions = cfg.peer_max_sessions;
-    po.handshake_timeout = cfg.peer_handshake_timeout;
-    po.request_timeout = cfg.request_timeout;
-    po.journal = journal_of(cfg, "peers");
-    return spawn_peer_manager(sys, reg, std::move(po));
-  }));
-  root.children.push_back(worker("operator", [reg, opts](caf::actor_system& sys) {
+
+  root.children.push_back(worker("operator", [reg, opts, chaos](caf::actor_system& sys) {
     operator_options oo;
     oo.token = opts.token;
     oo.chaos_enabled = opts.chaos_enabled;
@@ -153,6 +159,7 @@ supervisor_spec make_node_tree(std::shared_ptr<service_registry> reg,
     oo.version = NZ_VERSION;
     oo.start_unix_ms = opts.start_unix_ms;
     oo.request_timeout = opts.config.request_timeout;
+    oo.chaos = chaos;
     return spawn_operator(sys, reg, std::move(oo));
   }));
 

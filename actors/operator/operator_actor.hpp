@@ -15,6 +15,7 @@
 namespace nz {
 
 class service_registry;
+class peer_chaos;
 
 struct operator_options {
   /// The admin token (contents of <data>/admin.token).
@@ -25,6 +26,8 @@ struct operator_options {
   int64_t start_unix_ms = 0;
   /// Budget for each call into another subsystem.
   caf::timespan request_timeout = std::chrono::seconds(5);
+  /// Peer fault injection (set when chaos_enabled).
+  std::shared_ptr<peer_chaos> chaos;
 };
 
 caf::expected<caf::actor> spawn_operator(caf::actor_system& sys,

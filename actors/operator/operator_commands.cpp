@@ -16,6 +16,7 @@
 #include "messages/identity_api.hpp"
 #include "messages/metrics_api.hpp"
 #include "messages/node_api.hpp"
+#include "runtime/chaos/peer_chaos.hpp"
 #include "runtime/json_writer.hpp"
 #include "runtime/log/log.hpp"
 #include "runtime/supervision/service_call.hpp"
@@ -198,7 +199,44 @@ void cmd_chaos(operator_actor::pointer self, const command_context& ctx,
                     "chaos commands need a node started with --enable-chaos"));
     return;
   }
-  if (req.args.size() != 2 || req.args[0] != "crash") {
+  auto& a = req.args;
+  if (!a.empty() && a[0] != "crash") {
+    // Peer traffic faults: partition ID.. | heal | delay MS | drop P | status.
+    auto& chaos = ctx.opts->chaos;
+    if (!chaos) {
+      done(make_reply(operator_status::failed, "no peer fault injection in this node"));
+      return;
+    }
+    if (a[0] == "partition" && a.size() >= 2) {
+      chaos->partition(std::vector<std::string>(a.begin() + 1, a.end()));
+    } else if (a[0] == "heal" && a.size() == 1) {
+      chaos->heal();
+    } else if (a[0] == "delay" && a.size() == 2
+               && a[1].find_first_not_of("0123456789") == std::string::npos
+               && !a[1].empty() && a[1].size() < 7) {
+      chaos->set_delay(std::chrono::milliseconds(std::stol(a[1])));
+    } else if (a[0] == "drop" && a.size() == 2) {
+      char* end = nullptr;
+      double p = std::strtod(a[1].c_str(), &end);
+      if (end == a[1].c_str() || *end != 0 || !(p >= 0 && p <= 1)) {
+        done(make_reply(operator_status::bad_request, "chaos drop takes a rate in 0..1"));
+        return;
+      }
+      chaos->set_drop(p);
+    } else if (a[0] != "status" || a.size() != 1) {
+      done(make_reply(
+          operator_status::bad_request,
+          "usage: chaos crash ACTOR | chaos partition NODE-ID.. | chaos heal | "
+          "chaos delay MS | chaos drop RATE | chaos status"));
+      return;
+    }
+    log::warn("operator", "chaos: peer traffic now {}", chaos->describe());
+    json_writer j;
+    j.begin_object().field("peer_chaos", chaos->describe()).end_object();
+    done(make_reply(operator_status::ok, chaos->describe(), j.str()));
+    return;
+  }
+  if (a.size() != 2) {
     done(make_reply(operator_status::bad_request, "usage: chaos crash <actor-name>"));
     return;
   }

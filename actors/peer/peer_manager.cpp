@@ -120,6 +120,7 @@ peer_session_config base_config(self_ptr self) {
   c.admission = st.opts.admission;
   c.handshake_timeout = st.opts.handshake_timeout;
   c.manager = caf::actor_cast<caf::actor>(self);
+  c.chaos = st.opts.chaos;
   return c;
 }
 

@@ -33,6 +33,8 @@ struct peer_manager_options {
   /// connected to, redialled at start so a restarted node reconnects without
   /// the bootstrap list.
   journal_options journal;
+  /// Fault injection for sessions (--enable-chaos only); null otherwise.
+  std::shared_ptr<peer_chaos> chaos;
 };
 
 caf::expected<caf::actor> spawn_peer_manager(caf::actor_system& sys,

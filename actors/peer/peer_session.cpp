@@ -21,6 +21,7 @@
 #include "messages/core_errors.hpp"
 #include "messages/peer_api.hpp"
 #include "messages/trust_api.hpp"
+#include "runtime/chaos/peer_chaos.hpp"
 #include "runtime/exception_reason.hpp"
 #include "runtime/log/log.hpp"
 #include "runtime/metrics_client.hpp"
@@ -109,6 +110,19 @@ bool from_local(self_ptr self) {
 
 void send_frame(self_ptr self, const std::string& type, std::vector<uint8_t> body) {
   auto& st = self->state;
+  std::chrono::milliseconds delay{0};
+  if (st.cfg.chaos && st.peer) {
+    if (st.cfg.chaos->blocked(st.peer->node_id)) {
+      count_drop(self, "chaos");
+      return;
+    }
+    if (type != "ping" && type != "pong" && type != "ready"
+        && st.cfg.chaos->roll_drop()) {
+      count_drop(self, "chaos");
+      return;
+    }
+    delay = st.cfg.chaos->delay();
+  }
   peer::frame_body fb{type, {}, std::move(body)};
   auto plain = peer::encode_frame_body(fb);
   if (!plain) {
@@ -124,7 +138,10 @@ void send_frame(self_ptr self, const std::string& type, std::vector<uint8_t> bod
     return;
   }
   st.bytes_out += frame->size();
-  self->send(st.remote, peer_frame_atom::value, std::move(*frame));
+  if (delay.count() > 0)
+    self->delayed_send(st.remote, delay, peer_frame_atom::value, std::move(*frame));
+  else
+    self->send(st.remote, peer_frame_atom::value, std::move(*frame));
 }
 
 void sync_trust(self_ptr self);
@@ -266,6 +283,11 @@ void admit(self_ptr self, std::function<void()> on_admitted) {
     fail(self, "internal", "unknown policy " + st.cfg.admission.policy);
     return;
   }
+  if (st.cfg.chaos && st.cfg.chaos->blocked(st.peer->node_id)) {
+    fail(self, "chaos_partition",
+         "traffic with this peer is cut (nzctl chaos partition)");
+    return;
+  }
   if (!st.cfg.expected_node_id.empty() && st.cfg.expected_node_id != st.peer->node_id) {
     fail(self, "unexpected_identity",
          fmt::format("{} answered as {}, expected {}", st.cfg.address,
@@ -316,6 +338,10 @@ void admit(self_ptr self, std::function<void()> on_admitted) {
 
 void on_frame(self_ptr self, std::vector<uint8_t>& frame) {
   auto& st = self->state;
+  if (st.cfg.chaos && st.cfg.chaos->blocked(st.peer->node_id)) {
+    count_drop(self, "chaos");
+    return;
+  }
   st.bytes_in += frame.size();
   auto plain = st.cipher->open(frame, mono_ms());
   if (!plain) {

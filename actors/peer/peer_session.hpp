@@ -19,6 +19,7 @@
 namespace nz {
 
 class service_registry;
+class peer_chaos;
 
 namespace peer::noise {
 struct keypair;
@@ -51,6 +52,8 @@ struct peer_session_config {
   /// Heartbeat period; the phi-accrual detector expects it (default 1 s).
   caf::timespan beat_interval = std::chrono::seconds(1);
   caf::actor manager;
+  /// Fault injection (nodes run with --enable-chaos only); null otherwise.
+  std::shared_ptr<peer_chaos> chaos;
 };
 
 caf::actor spawn_peer_session(caf::actor_system& sys,

@@ -1,5 +1,6 @@
 #include "actors/trust/trust_actor.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <deque>
 #include <optional>
@@ -580,6 +581,11 @@ void do_import(self_ptr self, bytes raw, promise<trust_import_report> rp) {
 void do_export(self_ptr self, promise<bytes> rp) {
   auto& st = self->state;
   auto own = trust::own_assertions(*st.set);
+  // In issuer sequence order: the sync rules want each issuer's assertions in a
+  // batch strictly increasing (replay protection).
+  std::sort(own.begin(), own.end(), [](const auto& x, const auto& y) {
+    return x.a.issuer_seq < y.a.issuer_seq;
+  });
   if (own.size() > st.limits.max_bundle_assertions)
     own.resize(st.limits.max_bundle_assertions);
   // The key stays in the identity actor: encode with a placeholder signature,

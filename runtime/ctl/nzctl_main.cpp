@@ -92,6 +92,38 @@ int main(int argc, char** argv) {
     command = "chaos";
     args = {"crash", victim};
   });
+  std::vector<std::string> partition_ids;
+  auto* partition =
+      chaos->add_subcommand("partition", "Cut traffic with these peers (node ids)");
+  partition->add_option("peers", partition_ids, "Node ids (or prefixes of 8+)")
+      ->required();
+  partition->callback([&] {
+    command = "chaos";
+    args = {"partition"};
+    args.insert(args.end(), partition_ids.begin(), partition_ids.end());
+  });
+  chaos->add_subcommand("heal", "Clear partitions, delay and drop")->callback([&] {
+    command = "chaos";
+    args = {"heal"};
+  });
+  chaos->add_subcommand("status", "Show the peer traffic faults")->callback([&] {
+    command = "chaos";
+    args = {"status"};
+  });
+  std::string chaos_value;
+  auto* cdelay = chaos->add_subcommand("delay", "Delay every frame this node sends");
+  cdelay->add_option("ms", chaos_value, "Milliseconds")->required();
+  cdelay->callback([&] {
+    command = "chaos";
+    args = {"delay", chaos_value};
+  });
+  auto* cdrop =
+      chaos->add_subcommand("drop", "Drop application frames with this probability");
+  cdrop->add_option("rate", chaos_value, "0..1")->required();
+  cdrop->callback([&] {
+    command = "chaos";
+    args = {"drop", chaos_value};
+  });
   // kv and file: the same four subcommands each.
   std::string ns, key, value, in_file, out_file, prefix;
   bool raw_output = false;

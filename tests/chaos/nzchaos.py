@@ -16,6 +16,7 @@ import os
 import pathlib
 import random
 import shutil
+import socket
 import subprocess
 import sys
 import threading
@@ -49,10 +50,12 @@ class Slot:
         self.node_id = ""
         self.key_hex = ""
         self.unexpected_exits = []
+        self.peer_port = 0
+        self.config = None
 
 
 class Load(threading.Thread):
-    def __init__(self, run, index, seed, rate, node_sel):
+    def __init__(self, run, index, seed, rate, node_sel, kind="kv-writes"):
         super().__init__(daemon=True)
         self.run_ = run
         self.index = index
@@ -61,12 +64,22 @@ class Load(threading.Thread):
         self.node_sel = node_sel
         self.stop_flag = threading.Event()
         self.n = 0
+        self.kind = kind
 
     def run(self):
         nxt = time.monotonic()
         while not self.stop_flag.is_set():
             slots = self.run_.pick_nodes(self.node_sel, self.rng)
-            if slots:
+            if slots and self.kind == "channel-messages":
+                others = [x for x in self.run_.slots if x is not slots[0] and x.node_id]
+                if others:
+                    dest = self.rng.choice(others)
+                    self.n += 1
+                    rc, _, err = h.run_nzctl(slots[0].data, "send", dest.node_id, "chaos",
+                                             f"m{self.index}-{self.n}", nz_timeout=5,
+                                             timeout=20, client=f"chaos-load-{self.index}")
+                    self.run_.record_message(rc)
+            elif slots:
                 slot = slots[0]
                 self.n += 1
                 key = f"w{self.index}-{self.n}"
@@ -100,6 +113,9 @@ class Run:
         self.invariants = []
         self.skipped = []
         self.disk_full = set()
+        self.messages_sent = 0
+        self.messages_failed = 0
+        self.last_partition = []
 
     # -- output ------------------------------------------------------------------
     def log(self, step_text, result, detail=""):
@@ -128,6 +144,13 @@ class Run:
             raise sc.ScenarioError(f"node={i}: the cluster has {len(self.slots)} nodes")
         return self.slots[i - 1]
 
+    def record_message(self, rc):
+        with self.lock:
+            if rc == 0:
+                self.messages_sent += 1
+            else:
+                self.messages_failed += 1
+
     def record_write(self, slot, key, value, rc, err):
         with self.lock:
             if rc == 0:
@@ -144,6 +167,8 @@ class Run:
                                                       self.ctx.root / f"mnemonic-{slot.index}")
             slot.mnemonic = words
         args = ["--passphrase-file", str(pf), "--enable-chaos"]
+        if slot.config:
+            args += ["--config", str(slot.config)]
         with self.lock:
             slot.node = self.ctx.start_node_raw(slot.data, *args, env=env)
             slot.expected_down = False
@@ -190,6 +215,13 @@ class Run:
                     self.log(f"cluster: node{i} on a {size} tmpfs", "SKIPPED",
                              "cannot mount a size-limited tmpfs here: "
                              + rc.stderr.decode(errors="replace").strip()[:200])
+            # A fixed peer port per node, so a restarted node is found again at
+            # its address (peers redial addresses they were connected to).
+            with socket.socket() as sock:
+                sock.bind(("127.0.0.1", 0))
+                slot.peer_port = sock.getsockname()[1]
+            slot.config = self.ctx.root / f"node{i}.conf"
+            slot.config.write_text(f"[nzcore]\npeer-port={slot.peer_port}\n")
             self.slots.append(slot)
         for slot in self.slots:
             self.start(slot)
@@ -205,7 +237,15 @@ class Run:
                                             "--label", "cluster=nzchaos")
                     if rc != 0:
                         raise h.Failure(f"node{a.index} trust add node{b.index}: {err.strip()}")
-        return f"{step.n} nodes, mutual trust at HIGH"
+        # Full mesh of peer sessions: each node dials the ones after it.
+        for a in self.slots:
+            for b in self.slots:
+                if a.index < b.index:
+                    rc, out, err = self.ctl(a, "peers", "connect",
+                                            f"{b.node_id}@127.0.0.1:{b.peer_port}")
+                    if rc != 0:
+                        raise h.Failure(f"node{a.index} -> node{b.index}: {err.strip()}")
+        return f"{step.n} nodes, mutual trust at HIGH, full mesh of sessions"
 
     def ctl_json(self, slot, *cmd):
         rc, out, err = self.ctl(slot, *cmd, json_out=True)
@@ -246,7 +286,7 @@ class Run:
         per_thread = max(1, step.rate // step.threads)
         for t in range(step.threads):
             ld = Load(self, len(self.loads) + 1, self.rng.getrandbits(64), per_thread,
-                      step.opts.get("node"))
+                      step.opts.get("node"), step.words[0])
             self.loads.append(ld)
             ld.start()
         return f"{step.threads} writers x {per_thread}/s"
@@ -257,7 +297,8 @@ class Run:
         for ld in self.loads:
             ld.join(timeout=60)
         self.loads = []
-        return f"{len(self.acked)} writes acknowledged, {len(self.failed_writes)} failed"
+        return (f"{len(self.acked)} writes acknowledged, {len(self.failed_writes)} failed; "
+                f"{self.messages_sent} channel messages sent, {self.messages_failed} refused")
 
     def step_crash(self, step):
         slot = self.slot(step.opts.get("node"))
@@ -346,6 +387,42 @@ class Run:
     @staticmethod
     def _step(verb, words, opts):
         return sc.Step(verb, words, opts, 0)
+
+    def step_partition(self, step):
+        groups = [[self.slot(str(i)) for i in g] for g in step.groups]
+        for g in groups:
+            others = [s.node_id for other in groups if other is not g for s in other]
+            for s in g:
+                rc, _, err = self.ctl(s, "chaos", "partition", *others)
+                if rc != 0:
+                    raise h.Failure(f"node{s.index}: chaos partition: {err.strip()}")
+        self.last_partition = groups
+        return " | ".join(",".join(f"node{s.index}" for s in g) for g in groups)
+
+    def step_heal(self, step):
+        for s in self.slots:
+            if s.node is not None and s.node.running():
+                self.ctl(s, "chaos", "heal")
+        self.last_partition = []
+        return "every node heals"
+
+    def step_delay(self, step):
+        slot = self.slot(step.opts.get("node"))
+        rc, _, err = self.ctl(slot, "chaos", "delay", str(step.ms))
+        if rc != 0:
+            raise h.Failure(f"chaos delay: {err.strip()}")
+        return f"node{slot.index}: frames delayed {step.ms} ms"
+
+    def step_drop(self, step):
+        slot = self.slot(step.opts.get("node"))
+        rc, _, err = self.ctl(slot, "chaos", "drop", str(step.rate))
+        if rc != 0:
+            raise h.Failure(f"chaos drop: {err.strip()}")
+        return f"node{slot.index}: application frames dropped with p={step.rate}"
+
+    def sessions_of(self, slot):
+        rc, j = self.ctl_json(slot, "peers")
+        return {p["node_id"] for p in j.get("peers", []) if p.get("state") == "established"}
 
     def _filler(self, slot):
         return slot.data / "chaos-filler"
@@ -503,6 +580,64 @@ class Run:
         if rc is None:
             return False, f"node{slot.index} still running 15 s later"
         return rc == 3, f"node{slot.index} exited with status {rc} (3: root gave up)"
+
+    def inv_partitioned(self, step):
+        """No established session crosses the last partition (within 15 s: the
+        failure detector needs a few seconds)."""
+        deadline = time.monotonic() + 15
+        while True:
+            crossing = []
+            for g in self.last_partition:
+                outside = {s.node_id for other in self.last_partition if other is not g
+                           for s in other}
+                for s in g:
+                    crossing += [f"node{s.index}->{x[:8]}" for x in self.sessions_of(s) & outside]
+            if not crossing:
+                return True, "no session crosses the partition"
+            if time.monotonic() > deadline:
+                return False, f"sessions still cross it: {crossing[:6]}"
+            time.sleep(0.5)
+
+    def converged_now(self):
+        live = [s for s in self.slots if s.node is not None and s.node.running()]
+        missing = []
+        for s in live:
+            want = {x.node_id for x in live if x is not s}
+            got = self.sessions_of(s)
+            if want - got:
+                missing.append(f"node{s.index} lacks {len(want - got)} sessions")
+        if missing:
+            return missing
+        # Trust sync: every node holds every other node's own assertions.
+        own, held = {}, {}
+        for s in live:
+            rc, j = self.ctl_json(s, "trust", "list")
+            entries = j.get("entries", [])
+            own[s.node_id] = {(e["subject"], e["kind"], e["issuer_seq"]) for e in entries
+                              if e["issuer"] == s.node_id}
+            held[s.node_id] = {(e["issuer"], e["subject"], e["kind"], e["issuer_seq"])
+                               for e in entries}
+        for s in live:
+            for t in live:
+                if s is t:
+                    continue
+                need = {(t.node_id, *x) for x in own[t.node_id]}
+                if need - held[s.node_id]:
+                    missing.append(f"node{s.index} lacks {len(need - held[s.node_id])} "
+                                   f"assertions of node{t.index}")
+        return missing
+
+    def inv_converged(self, step):
+        """Full mesh of established sessions among the live nodes, and every node
+        holds every other node's own trust assertions (trust sync)."""
+        start = time.monotonic()
+        while True:
+            missing = self.converged_now()
+            if not missing:
+                return True, f"converged after {time.monotonic() - start:.1f} s"
+            if time.monotonic() - start > step.within:
+                return False, f"not converged after {step.within:.0f} s: {missing[:5]}"
+            time.sleep(0.5)
 
     def inv_trust_log_intact(self, step):
         bad = []

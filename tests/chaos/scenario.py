@@ -58,21 +58,25 @@ STEPS = {
     "fill-disk": ((0, 0), {"node"}),
     "free-disk": ((0, 0), {"node"}),
     "clock-skew": ((0, 0), {"node", "s"}),
-    "expect": ((1, 2), {"node", "actor", "max"}),
+    "expect": ((1, 3), {"node", "actor", "max"}),
+    "partition": ((3, 17), set()),
+    "heal": ((0, 0), set()),
+    "delay": ((0, 0), {"node", "ms"}),
+    "drop": ((0, 0), {"node", "rate"}),
     "fault": ((1, 1), {"node"}),
     "repeat": ((1, 1), set()),
     "end": ((0, 0), set()),
 }
 
 WAIT_CONDITIONS = {"all-nodes-ready"}
-LOADS = {"kv-writes", "stop"}
+LOADS = {"kv-writes", "channel-messages", "stop"}
 INVARIANTS = {
     "no-acked-write-lost", "restarts-within-intensity", "no-secret-in-logs",
     "all-nodes-ready", "snapshot-fallback-reported", "writes-failed-clearly",
-    "trust-log-intact", "escalated",
+    "trust-log-intact", "escalated", "partitioned", "converged",
 }
-# Steps of issue #6 that need peer sessions (issue #5), not built yet.
-NEEDS_SESSIONS = {"partition", "heal", "delay", "drop"}
+# (Steps that needed peer sessions are available since sessions exist.)
+NEEDS_SESSIONS = set()
 
 
 def _tokens(line):
@@ -93,10 +97,6 @@ def parse(text, name="scenario"):
             continue
         toks = _tokens(line)
         verb = toks[0]
-        if verb in NEEDS_SESSIONS or (verb == "load" and len(toks) > 1
-                                      and toks[1] == "channel-messages"):
-            raise ScenarioError(f"{where}: '{verb}' needs peer sessions (issue #5), which "
-                                f"this build does not have yet")
         if verb not in STEPS:
             raise ScenarioError(f"{where}: unknown step '{verb}' (see docs/chaos.md)")
         words, opts = [], {}
@@ -165,7 +165,7 @@ def _validate(step, where):
     elif v == "load":
         if w[0] not in LOADS:
             raise ScenarioError(f"{where}: unknown load '{w[0]}'")
-        if w[0] == "kv-writes":
+        if w[0] in ("kv-writes", "channel-messages"):
             step.rate = _int(o.get("rate", "20"), where, 1, 10_000, "rate")
             step.threads = _int(o.get("threads", "2"), where, 1, 32, "threads")
     elif v == "crash":
@@ -180,6 +180,35 @@ def _validate(step, where):
     elif v == "expect":
         if w[0] not in INVARIANTS:
             raise ScenarioError(f"{where}: unknown invariant '{w[0]}'")
+        if w[0] == "converged":
+            if len(w) != 3 or w[1] != "within":
+                raise ScenarioError(f"{where}: expect converged within T")
+            step.within = parse_duration(w[2], where)
+        elif len(w) > 1:
+            raise ScenarioError(f"{where}: '{w[0]}' takes no words")
+    elif v == "partition":
+        groups, cur = [], []
+        for t in w:
+            if t == "|":
+                groups.append(cur)
+                cur = []
+            else:
+                for x in t.split(","):
+                    if x:
+                        cur.append(_int(x, where, 1, 16, "node"))
+        groups.append(cur)
+        if len(groups) < 2 or any(not g for g in groups):
+            raise ScenarioError(f"{where}: partition A,B | C,D (two or more groups)")
+        step.groups = groups
+    elif v == "delay":
+        step.ms = _int(o.get("ms", ""), where, 0, 60_000, "ms")
+    elif v == "drop":
+        try:
+            step.rate = float(o.get("rate", ""))
+        except ValueError:
+            raise ScenarioError(f"{where}: drop rate=P with P in 0..1") from None
+        if not 0 <= step.rate <= 1:
+            raise ScenarioError(f"{where}: drop rate=P with P in 0..1")
     elif v == "fault":
         if w[0] != "random":
             raise ScenarioError(f"{where}: fault random [node=I|random]")
