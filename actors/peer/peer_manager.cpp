@@ -149,6 +149,18 @@ void dial(self_ptr self, std::string host, uint16_t port,
     host = host.substr(at + 1);
   }
   auto addr = fmt::format("{}:{}", host, port);
+  // Already connected to the node required there: answer with it.
+  if (!expected.empty()) {
+    if (auto i = st.by_node.find(expected); i != st.by_node.end()) {
+      if (rp) rp->deliver(expected);
+      return;
+    }
+  }
+  for (auto& [a, e] : st.sessions)
+    if (e.outbound && e.address == addr && !e.node_id.empty()) {
+      if (rp) rp->deliver(e.node_id);
+      return;
+    }
   entry.host = host;
   entry.port = port;
   entry.expected = expected;
