@@ -11,6 +11,7 @@
 #include <sodium.h>
 #include <unistd.h>
 
+#include <caf/actor_registry.hpp>
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/exit_reason.hpp>
@@ -300,6 +301,20 @@ int run_node(int argc, char** argv, run_options opts) {
   // CAF 0.17.6's BASP worker threads lose about 1 in 1,000 replies when many
   // clients connect at once (measured; docs/adr/0005-middleman-workers.md).
   cfg.set("middleman.workers", 0);
+  // Middleman limits, explicitly (CAF 0.17.6 has no option for a maximum message
+  // size, a connection limit, or to turn off the spawn server; see issue #5):
+  // - no automatic connections: else the BASP broker opens an extra port on
+  //   every interface and announces it (basp_broker.cpp, make_behavior);
+  // - heartbeats and a connection timeout: a connection that went quiet is
+  //   closed (only connections that sent at least one byte are tracked);
+  // - at most this many reads per connection per event loop round.
+  cfg.set("middleman.enable-automatic-connections", false);
+  cfg.set("middleman.heartbeat-interval", caf::timespan{std::chrono::seconds(5)});
+  cfg.set("middleman.connection-timeout", caf::timespan{std::chrono::seconds(30)});
+  cfg.set("middleman.max-consecutive-reads", 50);
+  cfg.set("middleman.attach-utility-actors", false);
+  // Remote spawn needs actor types added with add_actor_type: none, ever.
+  cfg.actor_factories.clear();
   cfg.set("logger.verbosity", caf::atom("quiet"));
   if (!opts.config_file.empty()) {
     if (auto err = cfg.parse(std::vector<std::string>{}, opts.config_file.c_str())) {
@@ -310,6 +325,11 @@ int run_node(int argc, char** argv, run_options opts) {
   int code = exit_code::ok;
   {
     caf::actor_system sys{cfg};
+    // CAF registers its spawn server and config server under fixed names that
+    // every connected node can address (BASP named receivers): remote spawn and
+    // an unbounded remote key-value store. Nobody here uses them.
+    sys.registry().erase(caf::atom("SpawnServ"));
+    sys.registry().erase(caf::atom("ConfigServ"));
     auto reg = std::make_shared<service_registry>();
     auto admin = std::make_shared<admin_endpoint>();
     peer_endpoint peer;

@@ -7,10 +7,13 @@
 #include <sodium.h>
 
 #include <caf/actor_system.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/type_nr.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
 #include "messages/operator_api.hpp"
 #include "runtime/supervision/service_call.hpp"
+#include "runtime/wire_guard.hpp"
 
 namespace nz {
 
@@ -125,11 +128,32 @@ operator_actor::behavior_type gate_impl(self_ptr self,
   };
 }
 
+/// From the network: operator requests only (nzctl sends them as requests).
+struct admin_wire {
+  static bool accepts(const caf::mailbox_element& x) {
+    return wire_message(x, true, {caf::make_type_token<operator_request>()});
+  }
+};
+
+class admin_gate_actor
+    : public wire_guarded<caf::stateful_actor<gate_state, operator_actor::base>,
+                          admin_wire> {
+ public:
+  admin_gate_actor(caf::actor_config& cfg, std::shared_ptr<service_registry> reg,
+                   caf::timespan budget)
+      : wire_guarded(cfg, std::move(reg)), budget_(budget) {}
+
+  behavior_type make_behavior() override { return gate_impl(this, reg_, budget_); }
+
+ private:
+  caf::timespan budget_;
+};
+
 }  // namespace
 
 caf::actor spawn_admin_gate(caf::actor_system& sys, std::shared_ptr<service_registry> reg,
                             caf::timespan budget) {
-  return caf::actor_cast<caf::actor>(sys.spawn(gate_impl, std::move(reg), budget));
+  return caf::actor_cast<caf::actor>(sys.spawn<admin_gate_actor>(std::move(reg), budget));
 }
 
 }  // namespace nz

@@ -149,15 +149,11 @@ void dial(self_ptr self, std::string host, uint16_t port,
     host = host.substr(at + 1);
   }
   auto addr = fmt::format("{}:{}", host, port);
-  // Already connected to the node required there: answer with it.
-  if (!expected.empty()) {
-    if (auto i = st.by_node.find(expected); i != st.by_node.end()) {
-      if (rp) rp->deliver(expected);
-      return;
-    }
-  }
+  // Already connected to this address (with the required node there): answer
+  // with that session instead of a second handshake.
   for (auto& [a, e] : st.sessions)
-    if (e.outbound && e.address == addr && !e.node_id.empty()) {
+    if (e.outbound && e.address == addr && !e.node_id.empty()
+        && (expected.empty() || e.node_id == expected)) {
       if (rp) rp->deliver(e.node_id);
       return;
     }

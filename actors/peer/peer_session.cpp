@@ -10,6 +10,7 @@
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
+#include <caf/type_nr.hpp>
 
 #include "actors/peer/channel_codec.hpp"
 #include "actors/peer/manager/phi_accrual.hpp"
@@ -26,6 +27,7 @@
 #include "runtime/log/log.hpp"
 #include "runtime/metrics_client.hpp"
 #include "runtime/supervision/service_registry.hpp"
+#include "runtime/wire_guard.hpp"
 
 namespace nz {
 
@@ -346,10 +348,13 @@ void on_frame(self_ptr self, std::vector<uint8_t>& frame) {
   auto plain = st.cipher->open(frame, mono_ms());
   if (!plain) {
     count_drop(self, peer::to_string(plain.error().code));
-    if (st.cipher->should_close()) {
-      log::warn("peers", "closing the session with {}: too many bad frames",
+    // Anyone can put frames in this mailbox under the peer's name (BASP senders
+    // are not authenticated): bad frames are dropped, never a reason to close.
+    // Liveness is the phi-accrual detector's business.
+    if (plain.error().code == peer::session_errc::exhausted) {
+      log::warn("peers", "closing the session with {}: counters exhausted",
                 st.peer->node_id.substr(0, 16));
-      self->quit(make_error(core_errc::service_unavailable, "too many bad frames"));
+      self->quit(make_error(core_errc::service_unavailable, "session exhausted"));
     }
     return;
   }
@@ -424,9 +429,14 @@ caf::behavior session_impl(self_ptr self, std::shared_ptr<service_registry> reg,
   st.reg = std::move(reg);
   st.cfg = std::move(cfg);
   self->set_down_handler([self](caf::down_msg& dm) {
-    if (self->state.remote && dm.source == self->state.remote.address())
-      self->quit(
-          make_error(core_errc::service_unavailable, "the remote session is gone"));
+    if (!self->state.remote || dm.source != self->state.remote.address()) return;
+    // A BASP down_message naming the peer's session can come from anyone: once
+    // established, only the authenticated heartbeats decide (phi-accrual).
+    if (self->state.established) {
+      count_drop(self, "unauthenticated_down");
+      return;
+    }
+    self->quit(make_error(core_errc::service_unavailable, "the remote session is gone"));
   });
   auto role =
       st.cfg.initiator ? peer::noise::role::initiator : peer::noise::role::responder;
@@ -509,6 +519,12 @@ caf::behavior session_impl(self_ptr self, std::shared_ptr<service_registry> reg,
         on_frame(self, frame);
       },
       [self](peer_abort_atom) {
+        if (self->state.established) {
+          // Plaintext and unauthenticated: only the handshake may be refused
+          // this way; an established session ends by heartbeats or locally.
+          count_drop(self, "unauthenticated_abort");
+          return;
+        }
         if (!from_remote(self)) {
           count_drop(self, "foreign_sender");
           return;
@@ -594,12 +610,42 @@ caf::behavior session_impl(self_ptr self, std::shared_ptr<service_registry> reg,
   };
 }
 
+/// From the network: the handshake messages, frames and aborts only.
+struct session_wire {
+  static bool accepts(const caf::mailbox_element& x) {
+    using bytes = std::vector<uint8_t>;
+    return wire_atom_message(
+        x, false,
+        {{peer_hs2_atom::value,
+          caf::make_type_token<caf::atom_value, bytes, caf::actor>()},
+         {peer_hs3_atom::value, caf::make_type_token<caf::atom_value, bytes>()},
+         {peer_frame_atom::value, caf::make_type_token<caf::atom_value, bytes>()},
+         {peer_abort_atom::value, caf::make_type_token<caf::atom_value>()}});
+  }
+};
+
+class session_actor
+    : public wire_guarded<caf::stateful_actor<session_state>, session_wire> {
+ public:
+  session_actor(caf::actor_config& cfg, std::shared_ptr<service_registry> reg,
+                peer_session_config c)
+      : wire_guarded(cfg, std::move(reg)), cfg_(std::move(c)) {}
+
+  caf::behavior make_behavior() override {
+    return session_impl(this, reg_, std::move(cfg_));
+  }
+
+ private:
+  peer_session_config cfg_;
+};
+
 }  // namespace
 
 caf::actor spawn_peer_session(caf::actor_system& sys,
                               std::shared_ptr<service_registry> reg,
                               peer_session_config cfg) {
-  return sys.spawn(session_impl, std::move(reg), std::move(cfg));
+  return caf::actor_cast<caf::actor>(
+      sys.spawn<session_actor>(std::move(reg), std::move(cfg)));
 }
 
 }  // namespace nz

@@ -4,7 +4,7 @@ Real `nzcore` processes on 127.0.0.1, driven through `nzctl`. Standard library o
 run with /usr/bin/python3 (3.11).
 
 Binaries come from the environment (set by CTest, see CMakeLists.txt):
-  NZCORE, NZCTL, NZ_STORAGE_TOOL, NZTEST_JOURNAL_WRITER, PROMTOOL.
+  NZCORE, NZCTL, NZ_STORAGE_TOOL, NZTEST_JOURNAL_WRITER, NZTEST_ROGUE_NODE, PROMTOOL.
 For a run by hand, a missing variable falls back to the first executable of that
 name under <repo>/build (or $NZ_BUILD_DIR).
 
@@ -56,6 +56,7 @@ _BIN_NAMES = {
     "NZCTL": "nzctl",
     "NZ_STORAGE_TOOL": "nz_storage_tool",
     "NZTEST_JOURNAL_WRITER": "nztest_journal_writer",
+    "NZTEST_ROGUE_NODE": "nztest_rogue_node",
     "PROMTOOL": "promtool",
 }
 
