@@ -56,6 +56,7 @@ struct dial_entry {
 struct listener {
   std::string channel;
   uint64_t after = 0;
+  caf::actor_clock::time_point deadline;
   caf::typed_response_promise<channel_batch> rp;
   bool done = false;
 };
@@ -115,7 +116,10 @@ size_t half_open(const manager_state& st) {
 peer_session_config base_config(self_ptr self) {
   auto& st = self->state;
   peer_session_config c;
-  c.static_key = st.static_key;
+  // Each session gets its own copy, made here on the manager's thread: a
+  // guarded secret may be read by one thread at a time (runtime/crypto/secret.hpp),
+  // and sessions run on any scheduler thread.
+  c.static_key = std::make_shared<const peer::noise::keypair>(st.static_key->clone());
   c.binding = st.binding;
   c.admission = st.opts.admission;
   c.handshake_timeout = st.opts.handshake_timeout;
@@ -541,11 +545,11 @@ peer_manager_actor::behavior_type manager_impl(self_ptr self,
           rp.deliver(std::move(b));
           return rp;
         }
-        auto l = std::make_shared<listener>(listener{channel, after, rp, false});
+        auto wait = std::chrono::milliseconds(std::min<uint32_t>(wait_ms, 60000));
+        auto l = std::make_shared<listener>(
+            listener{channel, after, self->clock().now() + wait, rp, false});
         st.listeners.push_back(l);
-        self->delayed_send(self,
-                           std::chrono::milliseconds(std::min<uint32_t>(wait_ms, 60000)),
-                           peer_listen_atom::value);
+        self->delayed_send(self, wait, peer_listen_atom::value);
         // The tick answers every listener whose wait is over with what there is
         // (possibly nothing); see the tick handler.
         l->rp = rp;
@@ -600,14 +604,20 @@ peer_manager_actor::behavior_type manager_impl(self_ptr self,
       [self](tick_atom) { self->state.cache.on_tick(self); },
       [self](peer_listen_atom) {
         if (self->current_sender() != self->ctrl()) return;
-        // Long polls whose wait is over: answer them with an empty batch.
+        // Long polls whose wait is over: answer them with what there is.
         auto& st = self->state;
-        for (auto& l : st.listeners)
-          if (!l->done) {
+        auto now = self->clock().now();
+        std::vector<std::shared_ptr<listener>> keep;
+        for (auto& l : st.listeners) {
+          if (l->done) continue;
+          if (l->deadline <= now) {
             l->done = true;
             l->rp.deliver(batch_after(st, l->channel, l->after));
+          } else {
+            keep.push_back(l);
           }
-        st.listeners.clear();
+        }
+        st.listeners = std::move(keep);
       },
       [self](peer_redial_atom, std::string& key) {
         if (self->current_sender() != self->ctrl()) return;
