@@ -272,11 +272,18 @@ void on_up(self_ptr self, std::string node_id, caf::actor session, bool outbound
   if (auto old = st.by_node.find(node_id); old != st.by_node.end()) {
     // One session per peer. Simultaneous opens: keep the session initiated by
     // the node with the smaller id, on both sides.
+    // Same direction twice: the peer lost its session and reconnected, so the
+    // new session is the live one and the old one's partner is gone.
     auto& old_entry = st.sessions[old->second.address()];
     bool keep_new_outbound = st.own_node_id < node_id;
-    bool keep_new = outbound == keep_new_outbound && old_entry.outbound != outbound;
+    bool keep_new = old_entry.outbound == outbound || outbound == keep_new_outbound;
     auto loser = keep_new ? old->second : session;
     st.closing.insert(loser.address());
+    // Whoever waits for the losing session's connect is connected all the same.
+    if (auto c = st.connecting.find(loser.address()); c != st.connecting.end()) {
+      c->second.deliver(node_id);
+      st.connecting.erase(c);
+    }
     self->send_exit(loser, caf::exit_reason::user_shutdown);
     if (!keep_new) return;
   }

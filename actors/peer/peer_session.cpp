@@ -35,11 +35,16 @@ namespace {
 
 using clock_type = std::chrono::steady_clock;
 
-uint64_t mono_ms() {
+/// Milliseconds on the actor clock (the steady clock in a node, the simulated
+/// clock in deterministic tests); what the failure detector, the rekey timer
+/// and the heartbeat timer must share.
+template <class Self>
+uint64_t actor_ms(Self* self) {
   return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                   clock_type::now().time_since_epoch())
+                                   self->clock().now().time_since_epoch())
                                    .count());
 }
+
 
 int64_t wall_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -131,7 +136,7 @@ void send_frame(self_ptr self, const std::string& type, std::vector<uint8_t> bod
     log::error("peers", "cannot encode a '{}' frame: {}", type, plain.error().message);
     return;
   }
-  auto frame = st.cipher->seal(*plain, mono_ms());
+  auto frame = st.cipher->seal(*plain, actor_ms(self));
   sodium_memzero(plain->data(), plain->size());
   if (!frame) {
     log::error("peers", "cannot seal a frame: {}", frame.error().message);
@@ -152,7 +157,7 @@ void sync_trust(self_ptr self);
 /// ends) if that fails.
 bool take_transport(self_ptr self) {
   auto& st = self->state;
-  auto cipher = st.driver->transport(peer::session_options{}, mono_ms());
+  auto cipher = st.driver->transport(peer::session_options{}, actor_ms(self));
   if (!cipher) {
     fail(self, "internal", cipher.error().message);
     return false;
@@ -176,7 +181,7 @@ void announce(self_ptr self, bool outbound) {
              st.peer->node_id, caf::actor_cast<caf::actor>(self), outbound, addr,
              std::vector<uint8_t>(st.peer->ed25519_public.begin(),
                                   st.peer->ed25519_public.end()));
-  st.detector.heartbeat(static_cast<int64_t>(mono_ms()));
+  st.detector.heartbeat(static_cast<int64_t>(actor_ms(self)));
   self->delayed_send(self, st.cfg.beat_interval, peer_beat_atom::value);
   sync_trust(self);
 }
@@ -243,7 +248,7 @@ void on_trust_sync(self_ptr self, std::vector<uint8_t> bundle) {
 /// One heartbeat round: a ping to the peer, then the failure check.
 void beat(self_ptr self) {
   auto& st = self->state;
-  auto now = static_cast<int64_t>(mono_ms());
+  auto now = static_cast<int64_t>(actor_ms(self));
   auto phi = st.detector.phi(now);
   if (phi >= st.detector.config().threshold) {
     metric_add(*st.reg, "nzcore_peer_failures_detected_total", {});
@@ -345,7 +350,7 @@ void on_frame(self_ptr self, std::vector<uint8_t>& frame) {
     return;
   }
   st.bytes_in += frame.size();
-  auto plain = st.cipher->open(frame, mono_ms());
+  auto plain = st.cipher->open(frame, actor_ms(self));
   if (!plain) {
     count_drop(self, peer::to_string(plain.error().code));
     // Anyone can put frames in this mailbox under the peer's name (BASP senders
@@ -358,7 +363,7 @@ void on_frame(self_ptr self, std::vector<uint8_t>& frame) {
     }
     return;
   }
-  st.detector.heartbeat(static_cast<int64_t>(mono_ms()));
+  st.detector.heartbeat(static_cast<int64_t>(actor_ms(self)));
   auto body = peer::decode_frame_body(*plain);
   sodium_memzero(plain->data(), plain->size());
   if (!body) {
@@ -556,7 +561,7 @@ caf::behavior session_impl(self_ptr self, std::shared_ptr<service_registry> reg,
         p.connected_since_ms = st.since_ms;
         p.rtt_us = st.last_rtt_us;
         p.trust_level = st.trust_level;
-        if (st.established) p.phi = st.detector.phi(static_cast<int64_t>(mono_ms()));
+        if (st.established) p.phi = st.detector.phi(static_cast<int64_t>(actor_ms(self)));
         p.bytes_in = st.bytes_in;
         p.bytes_out = st.bytes_out;
         if (st.cipher) {

@@ -1,0 +1,538 @@
+// Two (or more) nodes in one actor system on CAF's test coordinator, for the
+// deterministic tests of peer session setup and teardown (issue #5).
+//
+// Each node has its own service registry with an identity actor (fixed seed),
+// a storage actor (undetached, temp dir), a metrics actor, optionally a trust
+// actor, a peer manager and a peer gate.
+//
+// The network: the middleman is loaded with CAF's *test multiplexer* backend
+// (no sockets, no threads; every byte moves when run() says so). Each node's
+// gate is published on its own simulated port ("nodea":7001, ...). Because all
+// nodes live in one CAF node, the manager's `connect` to that address is a BASP
+// connection to itself, which CAF answers with the local gate handle; from then
+// on the sessions, the gates and the managers exchange ordinary local messages.
+// This is the only way a peer manager tracks an outbound session: it spawns
+// initiators only from dial() (after the middleman's connect). Tests that want
+// the bare session wiring spawn an initiator with spawn_peer_session themselves
+// (see direct_initiator()).
+//
+// Session actors are spawned inside the managers, so the fixture discovers them:
+// run() notes every actor named "nz.peer_session" that the scheduler is about
+// to run (every actor is scheduled at least once, to initialize).
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <doctest/doctest.h>
+#include <sodium.h>
+
+#include <caf/actor_cast.hpp>
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/exit_reason.hpp>
+#include <caf/io/middleman.hpp>
+#include <caf/io/middleman_actor.hpp>
+#include <caf/io/network/test_multiplexer.hpp>
+#include <caf/scheduled_actor.hpp>
+#include <caf/scheduler/test_coordinator.hpp>
+#include <caf/scoped_actor.hpp>
+
+#include "actors/identity/identity_actor.hpp"
+#include "actors/metrics/metrics_actor.hpp"
+#include "actors/peer/noise/x25519.hpp"
+#include "actors/peer/peer_gate.hpp"
+#include "actors/peer/peer_manager.hpp"
+#include "actors/peer/peer_session.hpp"
+#include "actors/peer/session/binding.hpp"
+#include "actors/peer/session/session_protocol.hpp"
+#include "actors/trust/trust_actor.hpp"
+#include "messages/core_errors.hpp"
+#include "messages/identity_api.hpp"
+#include "messages/metrics_api.hpp"
+#include "messages/peer_api.hpp"
+#include "messages/register_types.hpp"
+#include "messages/storage_api.hpp"
+#include "messages/trust_api.hpp"
+#include "runtime/log/log.hpp"
+#include "runtime/supervision/service_registry.hpp"
+#include "storage/storage_actor.hpp"
+#include "support/temp_dir.hpp"
+
+namespace nz::test {
+
+using namespace std::chrono_literals;
+using byte_vec = std::vector<uint8_t>;
+
+inline bool has_code(const caf::error& err, peer_errc code) {
+  return err.category() == peer_category && err.code() == static_cast<uint8_t>(code);
+}
+
+inline byte_vec bytes_of(const std::string& s) {
+  return byte_vec(s.begin(), s.end());
+}
+
+/// What one node is made of.
+struct peer_node {
+  std::string name;  ///< "a", "b", ...
+  std::string host;  ///< "nodea": the simulated host of its peer gate
+  uint16_t port = 0;
+  std::unique_ptr<temp_dir> tmp;
+  std::shared_ptr<service_registry> reg = std::make_shared<service_registry>();
+  caf::actor identity;
+  caf::actor storage;
+  caf::actor metrics;
+  caf::actor trust;  ///< only with node_options::with_trust
+  caf::actor manager;
+  caf::actor gate;
+  std::string node_id;
+  std::string key_hex;  ///< Ed25519 public key, 64 hex digits
+  byte_vec key;
+
+  peer_manager_actor mgr() const { return caf::actor_cast<peer_manager_actor>(manager); }
+  std::string address() const { return host + ":" + std::to_string(port); }
+};
+
+struct node_options {
+  std::string policy = "open";
+  uint8_t min_level = 2;
+  bool with_trust = false;
+  caf::timespan handshake_timeout = std::chrono::seconds(5);
+  caf::timespan request_timeout = std::chrono::seconds(5);
+};
+
+/// The eventual reply to a request made with call().
+template <class T>
+struct reply {
+  std::optional<caf::expected<T>> value;
+  bool done() const { return value.has_value(); }
+  bool ok() const { return value && static_cast<bool>(*value); }
+  caf::error error() const { return value && !*value ? value->error() : caf::error{}; }
+};
+
+/// A stand-in for a node's peer gate: counts the hellos it gets and forwards
+/// them to `target` (or drops them when `target` is invalid).
+struct gate_state {
+  caf::actor target;
+  static inline const char* name = "nz.test_gate";
+};
+
+inline caf::behavior test_gate(caf::stateful_actor<gate_state>* self, caf::actor target,
+                               std::shared_ptr<size_t> hellos) {
+  self->state.target = std::move(target);
+  return {
+      [self, hellos](peer_hello_atom, byte_vec& msg1, caf::actor& initiator) {
+        ++*hellos;
+        if (self->state.target)
+          self->send(caf::actor_cast<peer_gate_actor>(self->state.target),
+                     peer_hello_atom::value, std::move(msg1), std::move(initiator));
+      },
+  };
+}
+
+/// A local actor that is neither a session's partner nor its manager (spawn
+/// it with any tag: see call_later() on spawning without arguments).
+inline caf::behavior bystander(caf::event_based_actor*, int /* tag */) {
+  return {[](peer_redial_atom) {}};
+}
+
+struct peer_fixture {
+  static caf::actor_system_config& init(caf::actor_system_config& cfg) {
+    nz::register_types(cfg);
+    cfg.load<caf::io::middleman>();
+    cfg.set("scheduler.policy", caf::atom("testing"));
+    cfg.set("middleman.network-backend", caf::atom("testing"));
+    cfg.set("middleman.attach-utility-actors", true);
+    cfg.set("middleman.manual-multiplexing", true);
+    cfg.set("logger.verbosity", caf::atom("quiet"));
+    return cfg;
+  }
+
+  caf::actor_system_config cfg;
+  caf::actor_system sys{init(cfg)};
+  caf::scoped_actor self{sys, true};
+  caf::scheduler::test_coordinator& sched =
+      dynamic_cast<caf::scheduler::test_coordinator&>(sys.scheduler());
+  caf::io::network::test_multiplexer& mpx =
+      dynamic_cast<caf::io::network::test_multiplexer&>(sys.middleman().backend());
+  /// Every session actor seen so far (see run()).
+  std::vector<caf::actor_addr> seen_sessions;
+  /// Actors removed from the scheduler's queue by suspend().
+  std::vector<caf::actor> suspended;
+  /// Everything spawned by the fixture or a test, killed at the end.
+  std::vector<caf::actor> owned;
+  std::vector<std::unique_ptr<peer_node>> nodes;
+  int64_t next_handle = 1000;
+
+  peer_fixture() {
+    log::set_stderr(false);
+    if (sodium_init() < 0) throw std::runtime_error("sodium_init failed");
+  }
+
+  ~peer_fixture() {
+    for (auto& h : suspended) resume_actor(h);
+    suspended.clear();
+    for (auto& addr : seen_sessions)
+      if (auto h = caf::actor_cast<caf::actor>(addr))
+        self->send_exit(h, caf::exit_reason::kill);
+    for (auto i = owned.rbegin(); i != owned.rend(); ++i)
+      self->send_exit(*i, caf::exit_reason::kill);
+    run();
+  }
+
+  // -- running ----------------------------------------------------------------------
+
+  void note_next_job() {
+    if (sched.jobs.empty()) return;
+    auto* sa = dynamic_cast<caf::scheduled_actor*>(sched.jobs.front());
+    if (sa == nullptr || std::strcmp(sa->name(), "nz.peer_session") != 0) return;
+    auto addr = sa->address();
+    if (std::find(seen_sessions.begin(), seen_sessions.end(), addr)
+        == seen_sessions.end())
+      seen_sessions.push_back(addr);
+  }
+
+  /// Runs every actor and every simulated network event until nothing is left.
+  void run() {
+    for (;;) {
+      note_next_job();
+      if (sched.try_run_once()) continue;
+      if (mpx.try_exec_runnable() || mpx.read_data() || mpx.try_accept_connection())
+        continue;
+      return;
+    }
+  }
+
+  /// Moves the simulated clock by `d` in steps of `step`, running everything
+  /// after each step (so periodic timers such as heartbeats fire at their
+  /// times, not all at once at the end).
+  void advance(caf::timespan d, caf::timespan step = std::chrono::milliseconds(50)) {
+    while (d.count() > 0) {
+      auto s = std::min(d, step);
+      sched.advance_time(s);
+      run();
+      d -= s;
+    }
+  }
+
+  /// Takes `h` off the scheduler: it keeps its mailbox but runs no more until
+  /// resume_actor(). A message is sent first so that it is in the queue (an
+  /// actor with a non-empty, unblocked mailbox is never queued again).
+  void suspend_actor(const caf::actor& h) {
+    self->send(h, peer_stats_atom::value);
+    auto* ptr = dynamic_cast<caf::resumable*>(caf::actor_cast<caf::abstract_actor*>(h));
+    REQUIRE(ptr != nullptr);
+    auto i = std::find(sched.jobs.begin(), sched.jobs.end(), ptr);
+    REQUIRE(i != sched.jobs.end());
+    sched.jobs.erase(i);
+    suspended.push_back(h);
+  }
+
+  void resume_actor(const caf::actor& h) {
+    auto* ptr = dynamic_cast<caf::resumable*>(caf::actor_cast<caf::abstract_actor*>(h));
+    if (ptr != nullptr) sched.jobs.push_back(ptr);
+  }
+
+  // -- requests -----------------------------------------------------------------------
+
+  /// Sends a request from a fresh local actor and runs; the reply (or error)
+  /// lands in the returned object whenever it arrives.
+  template <class T, class Handle, class... Ts>
+  std::shared_ptr<reply<T>> call(const Handle& h, Ts... xs) {
+    auto out = call_later<T>(h, std::move(xs)...);
+    run();
+    return out;
+  }
+
+  /// call() without running: the request goes out with the next run().
+  template <class T, class Handle, class... Ts>
+  std::shared_ptr<reply<T>> call_later(const Handle& h, Ts... xs) {
+    auto out = std::make_shared<reply<T>>();
+    // The reply sink is a spawn argument, not a capture: CAF 0.17.6 spawns a function
+    // actor without arguments through an empty shared_ptr (UBSan: "reference
+    // binding to null pointer", tests/sanitizers/ubsan.supp).
+    auto fn = [h, xs...](caf::event_based_actor* a,
+                         std::shared_ptr<reply<T>> sink) -> caf::behavior {
+      a->request(h, caf::infinite, xs...)
+          .then(
+              [a, sink](T& x) {
+                sink->value = caf::expected<T>{std::move(x)};
+                a->quit();
+              },
+              [a, sink](caf::error& e) {
+                sink->value = caf::expected<T>{std::move(e)};
+                a->quit();
+              });
+      return {[](peer_redial_atom) {}};
+    };
+    auto catcher = sys.spawn(fn, out);
+    owned.push_back(catcher);
+    return out;
+  }
+
+  /// call() that must be answered at once (without moving the clock).
+  template <class T, class Handle, class... Ts>
+  caf::expected<T> ask(const Handle& h, Ts... xs) {
+    auto r = call<T>(h, std::move(xs)...);
+    if (!r->done()) return caf::make_error(caf::sec::request_timeout, "no reply");
+    return std::move(*r->value);
+  }
+
+  // -- nodes --------------------------------------------------------------------------
+
+  template <class T>
+  T must(caf::expected<T> x, const char* what) {
+    if (!x) throw std::runtime_error(std::string{what} + ": " + sys.render(x.error()));
+    return std::move(*x);
+  }
+
+  /// Starts node `name` (identity seed bytes tag, tag+1, ...; gate published on
+  /// "node<name>":port) and runs until its manager is ready.
+  peer_node& start_node(const std::string& name, uint8_t seed_tag, uint16_t port,
+                        node_options o = {}) {
+    auto n = std::make_unique<peer_node>();
+    n->name = name;
+    n->host = "node" + name;
+    n->port = port;
+    n->tmp = std::make_unique<temp_dir>("nz-peer-actor-" + name);
+    auto reg = n->reg;
+    // identity
+    auto source = std::make_shared<identity_source>();
+    {
+      auto w = source->seed.write();
+      for (size_t i = 0; i < w.size(); ++i) w[i] = static_cast<uint8_t>(seed_tag + i);
+    }
+    source->kdf = "none (test)";
+    n->identity = must(spawn_identity(sys, source), "spawn_identity");
+    owned.push_back(n->identity);
+    reg->declare("identity", "", "worker");
+    reg->set_running("identity", n->identity);
+    // metrics
+    auto m = spawn_metrics(sys, metrics_options{1'700'000'000'000, "test", 64, [] {
+                                                  return int64_t{1'700'000'000'000};
+                                                }});
+    n->metrics = caf::actor_cast<caf::actor>(m);
+    owned.push_back(n->metrics);
+    reg->declare("metrics", "", "worker");
+    reg->set_running("metrics", n->metrics);
+    // storage
+    storage_options so;
+    so.dir = n->tmp->str() + "/db";
+    so.map_size = size_t{64} << 20;
+    so.detached = false;
+    so.kv_commit_linger = std::chrono::microseconds{0};
+    so.find_identity = [reg] { return reg->get("identity"); };
+    so.find_metrics = [reg] { return reg->get("metrics"); };
+    n->storage =
+        caf::actor_cast<caf::actor>(must(spawn_storage(sys, std::move(so)), "storage"));
+    owned.push_back(n->storage);
+    reg->declare("storage", "", "worker");
+    reg->set_running("storage", n->storage);
+    run();
+    // trust
+    if (o.with_trust) {
+      trust_options to;
+      to.now_ms = [] { return int64_t{1'700'000'000'000}; };
+      n->trust = must(spawn_trust(sys, reg, std::move(to)), "spawn_trust");
+      owned.push_back(n->trust);
+      reg->declare("trust", "", "worker");
+      reg->set_running("trust", n->trust);
+      run();
+    }
+    // peer manager
+    peer_manager_options po;
+    po.admission.policy = o.policy;
+    po.admission.min_level = o.min_level;
+    po.handshake_timeout = o.handshake_timeout;
+    po.request_timeout = o.request_timeout;
+    po.journal.stream = "peers";
+    n->manager = must(spawn_peer_manager(sys, reg, std::move(po)), "spawn_peer_manager");
+    owned.push_back(n->manager);
+    reg->declare("peers", "", "worker");
+    reg->set_running("peers", n->manager);
+    // peer gate, published on the simulated host:port
+    n->gate = spawn_peer_gate(sys, reg);
+    owned.push_back(n->gate);
+    publish(n->gate, n->host, port);
+    run();
+    auto info = must(
+        ask<identity_info>(caf::actor_cast<identity_actor>(n->identity), get_atom::value),
+        "identity get");
+    n->node_id = info.node_id;
+    std::array<uint8_t, 32> pk{};
+    size_t len = 0;
+    if (sodium_base642bin(pk.data(), pk.size(), info.ed25519_public.data(),
+                          info.ed25519_public.size(), nullptr, &len, nullptr,
+                          sodium_base64_VARIANT_ORIGINAL)
+            != 0
+        || len != pk.size())
+      throw std::runtime_error("identity key is not base64 of 32 bytes");
+    n->key.assign(pk.begin(), pk.end());
+    char hex[65];
+    sodium_bin2hex(hex, sizeof(hex), pk.data(), pk.size());
+    n->key_hex = hex;
+    // The manager has replayed its (empty) peer cache and made its binding.
+    REQUIRE(ask<std::vector<peer_info>>(n->mgr(), peer_list_atom::value));
+    nodes.push_back(std::move(n));
+    return *nodes.back();
+  }
+
+  /// Publishes `h` on host:port of the simulated network; one connection to it
+  /// is prepared (the first `connect` uses it; the middleman caches the result).
+  void publish(const caf::actor& h, const std::string& host, uint16_t port) {
+    auto acceptor = caf::io::accept_handle::from_int(++next_handle);
+    mpx.provide_acceptor(port, acceptor);
+    auto r = ask<uint16_t>(sys.middleman().actor_handle(), caf::publish_atom::value, port,
+                           caf::actor_cast<caf::strong_actor_ptr>(h),
+                           std::set<std::string>{}, std::string{}, true);
+    REQUIRE(r);
+    REQUIRE(*r == port);
+    auto server = caf::io::connection_handle::from_int(++next_handle);
+    auto client = caf::io::connection_handle::from_int(++next_handle);
+    mpx.prepare_connection(acceptor, server, mpx, host, port, client);
+  }
+
+  // -- observing ----------------------------------------------------------------------
+
+  caf::expected<std::vector<peer_info>> list(const peer_node& n) {
+    return ask<std::vector<peer_info>>(n.mgr(), peer_list_atom::value);
+  }
+
+  /// A live session actor and what it reports about itself.
+  struct live_session {
+    caf::actor handle;
+    peer_info info;
+  };
+
+  /// Every session actor that is still alive, with its stats.
+  std::vector<live_session> live_sessions() {
+    std::vector<live_session> out;
+    for (auto& addr : seen_sessions) {
+      auto h = caf::actor_cast<caf::actor>(addr);
+      if (!h) continue;
+      if (std::find(suspended.begin(), suspended.end(), h) != suspended.end()) continue;
+      auto st = ask<peer_info>(h, peer_stats_atom::value);
+      if (st) out.push_back({h, std::move(*st)});
+    }
+    return out;
+  }
+
+  /// The live sessions whose remote node is `peer` (with two nodes: the
+  /// sessions of the other node), by the peer node id they report.
+  std::vector<live_session> sessions_with(const peer_node& peer) {
+    std::vector<live_session> out;
+    for (auto& s : live_sessions())
+      if (s.info.node_id == peer.node_id) out.push_back(std::move(s));
+    return out;
+  }
+
+  /// The one live session whose remote node is `peer`; fails otherwise.
+  caf::actor session_of(const peer_node& peer) {
+    auto xs = sessions_with(peer);
+    REQUIRE(xs.size() == 1);
+    return xs.front().handle;
+  }
+
+  caf::expected<peer_info> stats(const caf::actor& session) {
+    return ask<peer_info>(session, peer_stats_atom::value);
+  }
+
+  /// The value of one series in the node's metrics ("family{label=\"x\"}"),
+  /// 0 if the series does not exist.
+  double metric(const peer_node& n, const std::string& series) {
+    auto text = must(
+        ask<std::string>(caf::actor_cast<metrics_actor>(n.metrics), render_atom::value),
+        "render");
+    auto key = "\n" + series + " ";
+    auto i = text.find(key);
+    if (i == std::string::npos) return 0;
+    return std::stod(text.substr(i + key.size()));
+  }
+
+  /// Connects `from` to `to` through `from`'s manager (peers connect).
+  std::shared_ptr<reply<std::string>> connect(const peer_node& from,
+                                              const peer_node& to) {
+    return call<std::string>(from.mgr(), peer_connect_atom::value, to.host, to.port);
+  }
+
+  bool alive(const caf::actor& session) { return static_cast<bool>(stats(session)); }
+
+  /// Assertion by `truster` that `subject` has `level`.
+  void trust_add(const peer_node& truster, const peer_node& subject, uint8_t level) {
+    REQUIRE(truster.trust);
+    trust_assert_request req;
+    req.kind = "set_level";
+    req.subject = subject.key_hex;
+    req.level = level;
+    auto e = ask<trust_entry>(caf::actor_cast<trust_actor>(truster.trust),
+                              trust_assert_atom::value, req);
+    if (!e) FAIL("trust add failed: " << sys.render(e.error()));
+  }
+
+  // -- the bare session wiring (no manager dial) --------------------------------------
+
+  /// An initiator session of node `from`, spawned by the test (not by its
+  /// manager), with a fresh static key and a binding signed by `from`'s
+  /// identity; its hello goes to `gate`, its peer_up to `manager`.
+  caf::actor direct_initiator(const peer_node& from, const caf::actor& gate,
+                              const caf::actor& manager,
+                              caf::timespan handshake_timeout = std::chrono::seconds(5),
+                              std::string policy = "open") {
+    auto key = std::make_shared<peer::noise::keypair>(peer::noise::keypair::generate());
+    auto msg = peer::binding_message(key->public_key_bytes, peer::protocol_version);
+    auto sig = ask<byte_vec>(caf::actor_cast<identity_actor>(from.identity),
+                             sign_atom::value, msg);
+    REQUIRE(sig);
+    REQUIRE(sig->size() == 64);
+    peer::ed25519_public_key pk{};
+    std::copy(from.key.begin(), from.key.end(), pk.begin());
+    peer::ed25519_signature s{};
+    std::copy(sig->begin(), sig->end(), s.begin());
+    peer_session_config c;
+    c.initiator = true;
+    c.remote_gate = gate;
+    c.static_key = key;
+    c.binding = peer::encode_binding(pk, s, peer::protocol_version, 0);
+    c.address = "direct";
+    c.admission.policy = std::move(policy);
+    c.handshake_timeout = handshake_timeout;
+    c.manager = manager;
+    auto h = spawn_peer_session(sys, from.reg, std::move(c));
+    seen_sessions.push_back(h.address());
+    return h;
+  }
+};
+
+/// Two nodes, "a" (port 7001) and "b" (port 7002), both with policy open.
+struct two_nodes : peer_fixture {
+  peer_node& a;
+  peer_node& b;
+  two_nodes(node_options oa = {}, node_options ob = {}, uint8_t seed_a = 0xA0,
+            uint8_t seed_b = 0xB0)
+      : a(start_node("a", seed_a, 7001, oa)), b(start_node("b", seed_b, 7002, ob)) {}
+};
+
+/// One established session a -> b, made through a's manager.
+struct connected_nodes : two_nodes {
+  caf::actor a_out;  ///< a's session (initiator)
+  caf::actor b_in;   ///< b's session (responder)
+  connected_nodes() {
+    auto r = connect(a, b);
+    REQUIRE(r->done());
+    REQUIRE(r->ok());
+    a_out = session_of(b);
+    b_in = session_of(a);
+  }
+};
+
+}  // namespace nz::test
