@@ -287,7 +287,14 @@ def body(ctx):
                      f"B still running: {pair.nodes['b'].running()}")
             ctx.check(pair.nodes["b"].running() and pair.nodes["a"].running(),
                       f"{phase}: both nodes keep running")
-            pair.heal()
+            # Its aftermath (a cut route, sessions closed by the failure detector
+            # seconds later) must not leak into the next attack: start both nodes
+            # afresh and connect them again.
+            for n, node in list(pair.nodes.items()):
+                node.stop(timeout=15)
+                pair.nodes[n] = ctx.start_node(pair.dirs[n])
+                h.wait_ready(pair.nodes[n])
+            pair.connect()
             continue
         g = first(r, "gone", phase=phase, node="target")
         ctx.expect(g is not None and int(g.get("before", "0")) > 0,
