@@ -328,6 +328,10 @@ int run_node(int argc, char** argv, run_options opts) {
     // CAF registers its spawn server and config server under fixed names that
     // every connected node can address (BASP named receivers): remote spawn and
     // an unbounded remote key-value store. Nobody here uses them.
+    // Kept here so that they are still stopped before ~actor_system, which can
+    // no longer find them by name.
+    auto spawn_serv = sys.registry().get(caf::atom("SpawnServ"));
+    auto config_serv = sys.registry().get(caf::atom("ConfigServ"));
     sys.registry().erase(caf::atom("SpawnServ"));
     sys.registry().erase(caf::atom("ConfigServ"));
     auto reg = std::make_shared<service_registry>();
@@ -409,6 +413,8 @@ int run_node(int argc, char** argv, run_options opts) {
       ::unlink(dir.path("peer.port").c_str());
     }
     dir.remove_port();
+    for (auto& serv : {spawn_serv, config_serv})
+      if (serv) caf::anon_send_exit(serv, caf::exit_reason::user_shutdown);
     if (reason && reason != caf::exit_reason::user_shutdown
         && reason != caf::exit_reason::normal) {
       log::error("node", "the supervision tree failed: {}", sys.render(reason));

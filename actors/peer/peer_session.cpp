@@ -45,7 +45,6 @@ uint64_t actor_ms(Self* self) {
                                    .count());
 }
 
-
 int64_t wall_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -433,7 +432,15 @@ caf::behavior session_impl(self_ptr self, std::shared_ptr<service_registry> reg,
   auto& st = self->state;
   st.reg = std::move(reg);
   st.cfg = std::move(cfg);
+  // A session lives no longer than the manager that spawned it (a manager
+  // restart or a failed tree must not leave sessions behind: they would keep
+  // the actor system, and so the process, alive).
+  if (st.cfg.manager) self->monitor(st.cfg.manager);
   self->set_down_handler([self](caf::down_msg& dm) {
+    if (self->state.cfg.manager && dm.source == self->state.cfg.manager.address()) {
+      self->quit(caf::exit_reason::user_shutdown);
+      return;
+    }
     if (!self->state.remote || dm.source != self->state.remote.address()) return;
     // A BASP down_message naming the peer's session can come from anyone: once
     // established, only the authenticated heartbeats decide (phi-accrual).
