@@ -419,6 +419,19 @@ int run_node(int argc, char** argv, run_options opts) {
         && reason != caf::exit_reason::normal) {
       log::error("node", "the supervision tree failed: {}", sys.render(reason));
       code = exit_code::supervisor_gave_up;
+      // The tree is gone; an actor that outlives it (a detached helper, a
+      // session of a peer still sending) would keep ~actor_system waiting and
+      // the process up. Exit with the tree's status after a bounded wait: LMDB
+      // commits are atomic, so nothing durable is lost.
+      auto grace =
+          std::min<caf::timespan>(opts.config.shutdown_timeout, std::chrono::seconds(5));
+      std::thread([grace] {
+        std::this_thread::sleep_for(grace);
+        log::error("node", "actors still running {} ms after the tree failed; exiting",
+                   std::chrono::duration_cast<std::chrono::milliseconds>(grace).count());
+        log::close_file();
+        std::_Exit(exit_code::supervisor_gave_up);
+      }).detach();
     }
   }
   if (code == exit_code::ok) {
