@@ -583,9 +583,8 @@ void do_export(self_ptr self, promise<bytes> rp) {
   auto own = trust::own_assertions(*st.set);
   // In issuer sequence order: the sync rules want each issuer's assertions in a
   // batch strictly increasing (replay protection).
-  std::sort(own.begin(), own.end(), [](const auto& x, const auto& y) {
-    return x.a.issuer_seq < y.a.issuer_seq;
-  });
+  std::sort(own.begin(), own.end(),
+            [](const auto& x, const auto& y) { return x.a.issuer_seq < y.a.issuer_seq; });
   if (own.size() > st.limits.max_bundle_assertions)
     own.resize(st.limits.max_bundle_assertions);
   // The key stays in the identity actor: encode with a placeholder signature,

@@ -69,7 +69,8 @@ setter string_list_setter(std::vector<std::string>& dst, size_t max_items) {
     std::vector<std::string> out;
     for (auto& x : *xs) {
       auto s = caf::get_if<std::string>(&x);
-      if (!s || s->empty() || s->size() > 300) return std::string{"expected non-empty strings"};
+      if (!s || s->empty() || s->size() > 300)
+        return std::string{"expected non-empty strings"};
       out.push_back(*s);
     }
     dst = std::move(out);

@@ -68,7 +68,8 @@ TEST_CASE("the catalog holds the families other subsystems emit, with their labe
   CHECK(reg.add("nzcore_peer_dropped_total", {"foreign_sender"}, 1) == update_status::ok);
   CHECK(reg.add("nzcore_trust_changes_total", {"revoke"}, 1) == update_status::ok);
   CHECK(reg.value("nzcore_trust_changes_total", {"set_level"}) == 0);
-  CHECK(reg.add("nzcore_trust_rejections_total", {"bad_signature"}, 1) == update_status::ok);
+  CHECK(reg.add("nzcore_trust_rejections_total", {"bad_signature"}, 1)
+        == update_status::ok);
   CHECK(reg.add("nzcore_trust_snapshot_failures_total", {}, 1) == update_status::ok);
   CHECK(reg.add("nzcore_trust_log_damaged_total", {}, 1) == update_status::ok);
   CHECK(reg.add("nzcore_peer_failures_detected_total", {}, 1) == update_status::ok);

@@ -22,7 +22,8 @@ TEST_CASE("a channel frame round trips") {
 TEST_CASE("channel names are 1-64 characters of [a-z0-9._-]") {
   CHECK(valid_channel_name("a"));
   CHECK(valid_channel_name(std::string(64, 'z')));
-  for (auto bad : {"", "A", "a b", "a/b", "ä", "a\n"}) CHECK_FALSE(valid_channel_name(bad));
+  for (auto bad : {"", "A", "a b", "a/b", "ä", "a\n"})
+    CHECK_FALSE(valid_channel_name(bad));
   CHECK_FALSE(valid_channel_name(std::string(65, 'a')));
   CHECK(encode_channel_frame({"Bad", 1, 0, {}}).empty());
 }
