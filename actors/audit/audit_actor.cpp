@@ -14,6 +14,7 @@
 #include "runtime/log/log.hpp"
 #include "runtime/sealed_log/sealed_log.hpp"
 #include "runtime/supervision/service_registry.hpp"
+#include "runtime/unix_time.hpp"
 
 namespace nz {
 
@@ -152,12 +153,7 @@ audit_actor::behavior_type audit_impl(self_ptr self,
   auto& st = self->state;
   st.reg = std::move(reg);
   st.opts = std::move(opts);
-  if (!st.opts.now_ms)
-    st.opts.now_ms = [] {
-      return std::chrono::duration_cast<std::chrono::milliseconds>(
-                 std::chrono::system_clock::now().time_since_epoch())
-          .count();
-    };
+  if (!st.opts.now_ms) st.opts.now_ms = unix_now_ms;
   st.storage = caf::actor_cast<storage_actor>(st.reg->get("storage"));
   if (!st.storage)
     self->quit(make_error(core_errc::service_unavailable, "storage (for the audit log)"));

@@ -26,6 +26,7 @@
 #include "runtime/metrics_client.hpp"
 #include "runtime/persist/journaled.hpp"
 #include "runtime/supervision/service_registry.hpp"
+#include "runtime/unix_time.hpp"
 
 namespace nz {
 
@@ -239,12 +240,6 @@ void on_session_down(self_ptr self, const caf::down_msg& dm) {
   if (!key.empty() && !on_purpose) schedule_redial(self, key);
 }
 
-int64_t wall_now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 /// Remembers an outbound peer durably (address, key, last connection).
 void remember(self_ptr self, const std::string& node_id, const std::string& address,
               const std::vector<uint8_t>& key) {
@@ -252,7 +247,7 @@ void remember(self_ptr self, const std::string& node_id, const std::string& addr
   if (key.size() != 32) return;
   peer::ed25519_public_key pk{};
   std::copy(key.begin(), key.end(), pk.begin());
-  auto now = wall_now_ms();
+  auto now = unix_now_ms();
   auto up = peer::peer_cache::upsert_change(node_id, pk, address,
                                             peer::peer_source::learned, now);
   if (!up) {

@@ -27,6 +27,7 @@
 #include "runtime/log/log.hpp"
 #include "runtime/metrics_client.hpp"
 #include "runtime/supervision/service_registry.hpp"
+#include "runtime/unix_time.hpp"
 #include "runtime/wire_guard.hpp"
 
 namespace nz {
@@ -43,12 +44,6 @@ uint64_t actor_ms(Self* self) {
   return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
                                    self->clock().now().time_since_epoch())
                                    .count());
-}
-
-int64_t wall_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 struct pending_ping {
@@ -171,7 +166,7 @@ void announce(self_ptr self, bool outbound) {
   auto& st = self->state;
   st.established = true;
   st.awaiting_ready = false;
-  st.since_ms = wall_ms();
+  st.since_ms = unix_now_ms();
   self->monitor(st.remote);
   metric_add(*st.reg, "nzcore_peer_handshakes_total",
              {outbound ? "outbound" : "inbound"});
@@ -390,7 +385,7 @@ void on_frame(self_ptr self, std::vector<uint8_t>& frame) {
     m.channel = std::move(c->channel);
     m.id = c->id;
     m.reply_to = c->reply_to;
-    m.time_ms = wall_ms();
+    m.time_ms = unix_now_ms();
     m.payload = std::move(c->payload);
     self->send(caf::actor_cast<peer_manager_actor>(st.cfg.manager),
                peer_deliver_atom::value, std::move(m));

@@ -30,6 +30,7 @@
 #include "runtime/metrics_client.hpp"
 #include "runtime/sealed_log/sealed_log.hpp"
 #include "runtime/supervision/service_registry.hpp"
+#include "runtime/unix_time.hpp"
 
 namespace nz {
 
@@ -658,12 +659,7 @@ trust_actor::behavior_type trust_impl(self_ptr self,
   auto& st = self->state;
   st.reg = std::move(reg);
   st.opts = std::move(opts);
-  if (!st.opts.now_ms)
-    st.opts.now_ms = [] {
-      return std::chrono::duration_cast<std::chrono::milliseconds>(
-                 std::chrono::system_clock::now().time_since_epoch())
-          .count();
-    };
+  if (!st.opts.now_ms) st.opts.now_ms = unix_now_ms;
   st.limits.max_trusted = st.opts.max_trusted;
   st.limits.max_third_party_per_subject = st.opts.max_third_party;
   st.limits.max_batch = st.opts.max_batch;
