@@ -372,11 +372,38 @@ class Run:
         few seconds (only on a tmpfs-backed node). The node is serving afterwards."""
         slot = self.slot(step.opts.get("node", "random"))
         sel = str(slot.index)
-        kinds = ["crash", "crash", "crash", "kill", "stop", "corrupt", "skew"]
+        kinds = ["crash", "crash", "crash", "kill", "stop", "corrupt", "skew", "net"]
         if slot.mounted:
             kinds.append("disk")
+        with self.lock:
+            live = [s for s in self.slots if s.node is not None and s.node.running()]
+        if len(live) >= 2:
+            kinds.append("partition")
         kind = self.rng.choice(kinds)
         mk = lambda verb, words=(), **o: self._step(verb, list(words), {"node": sel, **o})
+        if kind == "partition":
+            self.rng.shuffle(live)
+            cut = self.rng.randint(1, len(live) - 1)
+            groups = [sorted(live[:cut], key=lambda s: s.index),
+                      sorted(live[cut:], key=lambda s: s.index)]
+            split = self._partition(groups)
+            time.sleep(self.rng.uniform(2, 6))
+            self.step_heal(mk("heal"))
+            return f"partition {split} for a few seconds, then heal"
+        if kind == "net":
+            if self.rng.random() < 0.5:
+                ms = self.rng.choice([20, 50, 150])
+                st = mk("delay")
+                st.ms = ms
+                what = self.step_delay(st)
+            else:
+                rate = self.rng.choice([0.1, 0.3, 0.5])
+                st = mk("drop")
+                st.rate = rate
+                what = self.step_drop(st)
+            time.sleep(self.rng.uniform(2, 5))
+            self.ctl(slot, "chaos", "heal")
+            return what + " for a few seconds, then healed"
         if kind == "crash":
             return self.step_crash(mk("crash", ["actor", "random"]))
         if kind in ("kill", "stop"):
@@ -403,7 +430,9 @@ class Run:
         return sc.Step(verb, words, opts, 0)
 
     def step_partition(self, step):
-        groups = [[self.slot(str(i)) for i in g] for g in step.groups]
+        return self._partition([[self.slot(str(i)) for i in g] for g in step.groups])
+
+    def _partition(self, groups):
         for g in groups:
             others = [s.node_id for other in groups if other is not g for s in other]
             for s in g:
