@@ -121,7 +121,9 @@ class signal_thread {
           pending_ = false;
         }
       }
-      if (shutdown_started_ || reg_->get_node_state() == node_state::stopping) {
+      auto state = reg_->get_node_state();
+      if (shutdown_started_ || state == node_state::stopping
+          || state == node_state::down) {
         if (!shutdown_started_) {
           shutdown_started_ = true;
           shutdown_begin_ = std::chrono::steady_clock::now();
@@ -402,6 +404,8 @@ int run_node(int argc, char** argv, run_options opts) {
     }
     caf::error reason;
     self->receive([&](caf::down_msg& dm) { reason = dm.reason; });
+    // The tree is gone: calls still retrying a service give up now (service_call.hpp).
+    reg->set_node_state(node_state::down);
     signals.stop();
     if (admin->gate) {
       sys.middleman().unpublish(admin->gate, admin->port);

@@ -9,7 +9,10 @@
 // out). It never hangs: every attempt has a timeout within the budget.
 //
 // Each call runs in a short-lived helper actor, so the caller needs no extra
-// handlers and may be typed. Include only from .cpp files (heavy CAF headers).
+// handlers and may be typed. The helper never outlives its purpose: it ends when
+// its caller ends, and stops retrying once the tree is down (node_state::down:
+// nothing is restarted any more; a helper waiting would keep the process up).
+// Include only from .cpp files (heavy CAF headers).
 #pragma once
 
 #include <algorithm>
@@ -54,7 +57,7 @@ inline void retry_or_fail(service_call_ptr self, caf::error err) {
   st.last_error = std::move(err);
   auto now = self->clock().now();
   auto delay = std::chrono::milliseconds(std::min(5 << std::min(st.attempts, 6), 200));
-  if (now + delay >= st.deadline) {
+  if (now + delay >= st.deadline || st.reg->get_node_state() == node_state::down) {
     auto code = st.last_error == caf::sec::request_timeout
                     ? core_errc::service_timeout
                     : core_errc::service_unavailable;
@@ -101,6 +104,10 @@ caf::behavior service_call_impl(service_call_ptr self,
   };
   return {
       [self](start_atom) {
+        if (auto caller = self->current_sender()) {
+          self->monitor(caller);
+          self->set_down_handler([self](caf::down_msg&) { self->quit(); });
+        }
         self->state.rp = self->make_response_promise();
         self->state.attempt();
         return self->state.rp;

@@ -28,6 +28,8 @@ const char* to_string(node_state x) {
       return "running";
     case node_state::stopping:
       return "stopping";
+    case node_state::down:
+      return "down";
   }
   return "unknown";
 }

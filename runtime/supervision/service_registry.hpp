@@ -44,8 +44,9 @@ struct service_entry {
   caf::actor handle;
 };
 
-/// Process-wide state of the node, shown by `nzctl status`.
-enum class node_state : uint8_t { starting, running, stopping };
+/// Process-wide state of the node, shown by `nzctl status`. `down`: the
+/// supervision tree has ended (cleanly or not); nothing will be restarted.
+enum class node_state : uint8_t { starting, running, stopping, down };
 const char* to_string(node_state x);
 
 class service_registry {

@@ -142,6 +142,8 @@ bool note_failure(self_ptr self, size_t i) {
 void stop_child(self_ptr self, size_t i) {
   auto& c = self->state.children[i];
   c.status = child_status::stopping;
+  if (self->state.shutting_down)
+    log::info("supervisor", "{}: stopping '{}'", self->state.spec.name, c.spec.name);
   self->state.reg->set_state(c.spec.name, service_state::stopping);
   self->send_exit(c.handle, caf::exit_reason::user_shutdown);
   self->delayed_send(self, c.spec.shutdown_timeout, kill_timer_atom::value, uint64_t{i},
@@ -204,6 +206,7 @@ void on_child_exit(self_ptr self, size_t i, const caf::error& reason) {
   (*st.live)[i] = nullptr;
   if (st.shutting_down) {
     c.status = child_status::down;
+    log::info("supervisor", "{}: '{}' stopped ({})", st.spec.name, c.spec.name, rendered);
     st.reg->set_exited(c.spec.name, service_state::stopped, rendered, wall_ms());
     continue_shutdown(self);
     return;

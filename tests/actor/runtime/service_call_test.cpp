@@ -158,3 +158,31 @@ TEST_CASE_FIXTURE(
   CHECK(*out->error == caf::sec::runtime_error);
   CHECK_FALSE(out->reply);
 }
+
+TEST_CASE_FIXTURE(call_fixture,
+                  "once the tree is down a call stops retrying and fails at once") {
+  call("nowhere", 60'000);
+  sched.run();
+  advance(20ms);
+  REQUIRE_FALSE(result->done());              // retrying: the service may come back
+  reg->set_node_state(node_state::stopping);  // a graceful shutdown still retries
+  advance(300ms);
+  REQUIRE_FALSE(result->done());
+  reg->set_node_state(node_state::down);
+  auto waited = wait_for_result();
+  REQUIRE(result->error);
+  CHECK(is(*result->error, core_errc::service_unavailable));
+  CHECK(waited <= 200ms);  // the next retry, not the 60 s budget
+}
+
+TEST_CASE_FIXTURE(call_fixture, "the helper of a call ends when its caller ends") {
+  auto before = sys.registry().running();
+  call("nowhere", 60'000);
+  sched.run();
+  REQUIRE(sys.registry().running() == before + 1);  // the helper, retrying
+  self->send_exit(client, caf::exit_reason::user_shutdown);
+  sched.run();
+  advance(1ms);
+  CHECK(sys.registry().running() == before - 1);  // neither caller nor helper
+  CHECK_FALSE(result->done());
+}
