@@ -19,9 +19,11 @@ set(NZ_SESSION_FUZZ_SOURCES
   ${PROJECT_SOURCE_DIR}/actors/peer/session/binding.cpp
   ${PROJECT_SOURCE_DIR}/actors/peer/session/frame_body.cpp
   ${PROJECT_SOURCE_DIR}/actors/peer/session/handshake_driver.cpp
+  ${PROJECT_SOURCE_DIR}/actors/peer/session/record.cpp
   ${PROJECT_SOURCE_DIR}/actors/peer/session/session_cipher.cpp
   ${PROJECT_SOURCE_DIR}/actors/peer/session/session_error.cpp)
 
 nz_add_fuzzer(nz_fuzz_session_frame fuzz_session_frame.cpp ${NZ_SESSION_FUZZ_SOURCES})
 nz_add_fuzzer(nz_fuzz_session_handshake fuzz_session_handshake.cpp
   ${NZ_SESSION_FUZZ_SOURCES})
+nz_add_fuzzer(nz_fuzz_peer_record fuzz_peer_record.cpp ${NZ_SESSION_FUZZ_SOURCES})
