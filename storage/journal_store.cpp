@@ -183,14 +183,36 @@ store_status journal_store::write_snapshot_in(write_txn& txn, const stream_recor
   if (auto st = txn.put(snapshot_db_, view(key), view(record)); !st) return st;
   auto seqs = list_seqs(txn.handle(), snapshot_db_, snap.stream);
   if (!seqs) return seqs.error();
-  size_t kept = opts_.snapshots_kept;
-  size_t drop = seqs->size() > kept ? seqs->size() - kept : 0;
-  for (size_t i = 0; i < drop; ++i) {
-    auto k = make_key(snap.stream, (*seqs)[i].seq);
-    if (auto st = txn.del(snapshot_db_, view(k)); !st) return st.error();
+  // Keep the newest `snapshots_kept` snapshots that still decode; drop the
+  // rest, damaged ones first of all. Counting a damaged snapshot as kept would
+  // let the journal behind the last good one be truncated: a second damaged
+  // snapshot would then leave nothing to recover from.
+  size_t kept = 0;
+  uint64_t oldest_kept = snap.seq;
+  for (size_t i = seqs->size(); i-- > 0;) {
+    auto seq = (*seqs)[i].seq;
+    auto k = make_key(snap.stream, seq);
+    bool keep = false;
+    if (kept < opts_.snapshots_kept) {
+      if (seq == snap.seq) {
+        keep = true;
+      } else {
+        byte_view value;
+        auto found = get(txn.handle(), snapshot_db_, view(k), value);
+        if (!found) return found.error();
+        decoded_record rec;
+        std::string why;
+        keep = *found && decode_snapshot(value, snap.stream, seq, rec, why);
+      }
+    }
+    if (keep) {
+      ++kept;
+      oldest_kept = seq;
+    } else if (auto st = txn.del(snapshot_db_, view(k)); !st) {
+      return st.error();
+    }
   }
   // Drop journal entries that every retained snapshot already covers.
-  uint64_t oldest_kept = (*seqs)[drop].seq;
   auto entries = list_seqs(txn.handle(), journal_db_, snap.stream);
   if (!entries) return entries.error();
   for (auto& e : *entries) {

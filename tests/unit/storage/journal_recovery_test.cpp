@@ -88,21 +88,30 @@ TEST_CASE_FIXTURE(
 }
 
 TEST_CASE_FIXTURE(recovery_fixture,
-                  "when every snapshot is corrupt after truncation, load fails clearly") {
-  REQUIRE(corrupt_newest_snapshot(opts.dir, "node_info"));
+                  "a damaged snapshot is dropped by the next one, never kept in place of "
+                  "a good one: a second damage still falls back") {
+  REQUIRE(corrupt_newest_snapshot(opts.dir, "node_info"));  // 120
   {
-    // Make 60 the newest by writing a snapshot past it, then damage both.
     auto store = open();
-    REQUIRE(store.write_snapshot({"node_info", 130, bytes_of("x")}));
+    REQUIRE(store.write_snapshot(
+        {"node_info", 130, bytes_of(std::to_string(uint64_t{130} * 131 / 2))}));
+    auto stats = store.stats();
+    REQUIRE(stats);
+    REQUIRE(stats->streams.size() == 1);
+    auto& snaps = stats->streams[0].snapshots;
+    REQUIRE(snaps.size() == 2);  // 60 and 130: the damaged 120 is gone
+    CHECK(snaps[0].seq == 60);
+    CHECK(snaps[1].seq == 130);
+    CHECK(stats->streams[0].first_journal_seq == 61);
   }
-  // Retained now: 120 (corrupt) and 130; corrupt 130 too.
-  REQUIRE(corrupt_newest_snapshot(opts.dir, "node_info"));
+  REQUIRE(corrupt_newest_snapshot(opts.dir, "node_info"));  // 130
   auto store = open();
   auto l = store.load("node_info");
-  REQUIRE_FALSE(l);
-  CHECK(l.error().code == store_errc::recovery_failed);
-  CHECK(l.error().message.find("'node_info'") != std::string::npos);
-  CHECK(l.error().message.find("truncated") != std::string::npos);
+  REQUIRE(l);
+  CHECK(l->snapshot_seq == 60);  // the journal behind 60 was kept
+  CHECK(l->journal.size() == 75);
+  CHECK(l->fallbacks == 1);
+  CHECK(replay(*l) == expected_sum);
 }
 
 TEST_CASE_FIXTURE(recovery_fixture,
