@@ -27,6 +27,33 @@ cipher_state::cipher_state(cipher_algo algo, keyless mode) : algo_(algo), mode_(
   if (!cipher_available(algo)) crypto::misuse("cipher_state: AESGCM not available");
 }
 
+cipher_state::cipher_state(cipher_state&& other) noexcept
+    : n_(other.n_), algo_(other.algo_), mode_(other.mode_) {
+  bool pinned = other.pinned();
+  other.unpin();
+  k_ = std::move(other.k_);
+  other.k_.reset();
+  if (pinned) pin();
+}
+
+cipher_state& cipher_state::operator=(cipher_state&& other) noexcept {
+  if (this == &other) return *this;
+  bool pinned = this->pinned() || other.pinned();
+  unpin();
+  other.unpin();
+  k_ = std::move(other.k_);
+  other.k_.reset();
+  n_ = other.n_;
+  algo_ = other.algo_;
+  mode_ = other.mode_;
+  if (pinned) pin();
+  return *this;
+}
+
+void cipher_state::pin() {
+  if (k_ && !pin_) pin_.emplace(k_->read());
+}
+
 void cipher_state::initialize_key(const uint8_t* key) {
   if (!k_) k_.emplace();
   auto w = k_->write();
@@ -171,6 +198,7 @@ cipher_state cipher_state::clone() const {
 }
 
 void cipher_state::clear() {
+  unpin();
   k_.reset();  // secret's destructor zeroes and frees
   n_ = 0;
 }

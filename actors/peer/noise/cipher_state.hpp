@@ -16,6 +16,13 @@
 //   dropped messages are detected, never silently accepted.
 // - Rekey() sets k = the first 32 bytes of ENCRYPT(k, 2^64-1, "", 32 zero
 //   bytes) and keeps n; both sides must rekey at the same message.
+// - pin() keeps the key readable (one open read view) until unpin(), clear()
+//   or destruction. A transport direction encrypts or decrypts every frame;
+//   unpinned, each call flips the guarded pages twice (two mprotect calls,
+//   about three times the cost of sealing a 1 KiB frame). The key stays in
+//   guarded memory (guard pages, mlock, wiped on release); only the
+//   no-access-while-idle protection is given up while pinned. Moves keep the
+//   destination pinned if either side was.
 // - Without a key, a state built with keyless::pass_through returns plaintext
 //   unchanged (what the handshake needs before the first DH); one built with
 //   keyless::refuse fails with no_key (what a transport direction needs).
@@ -52,8 +59,8 @@ class cipher_state {
   /// An empty state (no key, n = 0). REQUIRES: cipher_available(algo).
   explicit cipher_state(cipher_algo algo = cipher_algo::chachapoly,
                         keyless mode = keyless::refuse);
-  cipher_state(cipher_state&&) noexcept = default;
-  cipher_state& operator=(cipher_state&&) noexcept = default;
+  cipher_state(cipher_state&& other) noexcept;
+  cipher_state& operator=(cipher_state&& other) noexcept;
   cipher_state(const cipher_state&) = delete;
   cipher_state& operator=(const cipher_state&) = delete;
 
@@ -94,6 +101,10 @@ class cipher_state {
   cipher_state clone() const;
   /// Wipes and drops the key; n = 0.
   void clear();
+  /// See the file comment. No-op without a key or when already pinned.
+  void pin();
+  void unpin() { pin_.reset(); }
+  bool pinned() const { return pin_.has_value(); }
   cipher_algo algo() const { return algo_; }
 
  private:
@@ -106,6 +117,8 @@ class cipher_state {
                     uint8_t* out) const;
 
   std::optional<crypto::secret<key_len>> k_;
+  /// The open read view while pinned; declared after k_ so it closes first.
+  std::optional<crypto::read_view> pin_;
   uint64_t n_ = 0;
   cipher_algo algo_;
   keyless mode_;

@@ -71,6 +71,9 @@ session_cipher::session_cipher(noise::cipher_state send, noise::cipher_state rec
       opts_(opts),
       last_rekey_ms_(now_ms) {
   counters_.last_received_ms = now_ms;
+  // Every frame uses these keys: keep them readable (noise/cipher_state.hpp).
+  send_.pin();
+  recv_.pin();
 }
 
 bool session_cipher::should_close() const {

@@ -34,7 +34,9 @@
 // - `now_ms` is a monotonic clock in milliseconds; a value below an earlier
 //   one counts as no time passed.
 // - Keys live in guarded memory (noise::cipher_state) and are wiped on
-//   destruction; plaintexts returned are the caller's to wipe if needed.
+//   destruction; plaintexts returned are the caller's to wipe if needed. They
+//   are pinned readable for the transport's life (no mprotect per frame; see
+//   noise/cipher_state.hpp), and stay behind guard pages, locked, wiped.
 //
 // Thread rules: one object is used by one thread at a time (one actor owns it).
 #pragma once

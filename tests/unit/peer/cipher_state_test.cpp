@@ -236,3 +236,43 @@ TEST_CASE("cipher names parse") {
   CHECK_FALSE(parse_cipher_algo("XChaChaPoly"));
   CHECK(cipher_available(cipher_algo::chachapoly));
 }
+
+TEST_CASE("a pinned key stays usable through rekeys, moves and clear") {
+  pair_of_states p;
+  CHECK_FALSE(p.tx.pinned());
+  p.tx.pin();
+  p.rx.pin();
+  CHECK(p.tx.pinned());
+  p.tx.pin();  // idempotent
+  for (int i = 0; i < 3; ++i) {
+    auto ct = p.tx.encrypt({}, pattern_bytes(100, static_cast<uint8_t>(i)));
+    REQUIRE(ct);
+    auto pt = p.rx.decrypt({}, *ct);
+    REQUIRE(pt);
+    CHECK(*pt == pattern_bytes(100, static_cast<uint8_t>(i)));
+    REQUIRE(p.tx.rekey());
+    REQUIRE(p.rx.rekey());
+  }
+  // A clone is independent and not pinned; moving it into a pinned state
+  // keeps the destination pinned (the session layer commits a rekey this way).
+  auto next = p.rx.clone();
+  CHECK_FALSE(next.pinned());
+  auto ct = p.tx.encrypt({}, pattern_bytes(10, 9));
+  REQUIRE(ct);
+  p.rx = std::move(next);
+  CHECK(p.rx.pinned());
+  CHECK_FALSE(next.has_key());
+  auto pt = p.rx.decrypt({}, *ct);
+  REQUIRE(pt);
+  // Move construction carries the pin along.
+  cipher_state moved{std::move(p.tx)};
+  CHECK(moved.pinned());
+  CHECK_FALSE(p.tx.pinned());
+  CHECK_FALSE(p.tx.has_key());
+  REQUIRE(moved.encrypt({}, pattern_bytes(5, 1)));
+  moved.clear();
+  CHECK_FALSE(moved.pinned());
+  CHECK_FALSE(moved.has_key());
+  moved.pin();  // no key: nothing to pin
+  CHECK_FALSE(moved.pinned());
+}
