@@ -1,18 +1,19 @@
 // Peer sessions between nodes (docs/protocol.md, docs/security.md).
 //
-// Wire messages (they cross the middleman; every receiver authenticates them):
-// - to a node's peer gate (published on the peer address):
-//     (peer_hello, msg1, initiator session)           Noise XX message 1
-// - initiator session <- responder session:
-//     (peer_hs2, msg2, responder session)             Noise XX message 2
-// - responder session <- initiator session:
-//     (peer_hs3, msg3)                                Noise XX message 3
-// - between the two sessions afterwards:
-//     (peer_frame, sealed frame)                      counter nonce + ciphertext
-//     (peer_abort)                                    generic refusal / close
-// A session accepts hs3, frames and aborts only from the remote actor it
-// handshook with, and local control messages only from actors of its own node;
-// everything else is dropped and counted.
+// The peer plane does not use CAF's BASP: a peer connection is a TCP stream of
+// length-prefixed records (actors/peer/session/record.hpp) owned by one
+// peer_link broker on the middleman's multiplexer. No actor handle ever crosses
+// a peer connection, so nothing on it can address an actor.
+//
+// Local messages of the peer plane (all between actors of one node):
+// - link -> peer manager (inbound connection, its first record):
+//     (peer_hello, Noise message 1, link)
+// - session -> link: (peer_link) binds the link to this session (first one
+//   wins); (peer_out, records) writes records; (peer_up) once established.
+// - link -> session: (peer_in, records) records read from the peer, in order;
+//   (peer_link, link) an outbound connection is up (from the dialer's link).
+// - dialer -> session: (peer_dial, error text) the connection failed.
+// A record is one byte of kind (record_kind) followed by its payload.
 //
 // Local interface of the peer manager ("peers" service): see peer_manager_actor.
 #pragma once
@@ -30,10 +31,10 @@
 namespace nz {
 
 using peer_hello_atom = caf::atom_constant<caf::atom("phello")>;
-using peer_hs2_atom = caf::atom_constant<caf::atom("phs2")>;
-using peer_hs3_atom = caf::atom_constant<caf::atom("phs3")>;
-using peer_frame_atom = caf::atom_constant<caf::atom("pframe")>;
-using peer_abort_atom = caf::atom_constant<caf::atom("pabort")>;
+using peer_in_atom = caf::atom_constant<caf::atom("pin")>;
+using peer_out_atom = caf::atom_constant<caf::atom("pout")>;
+using peer_link_atom = caf::atom_constant<caf::atom("plink")>;
+using peer_dial_atom = caf::atom_constant<caf::atom("pdial")>;
 using peer_up_atom = caf::atom_constant<caf::atom("pup")>;
 using peer_list_atom = caf::atom_constant<caf::atom("plist")>;
 using peer_connect_atom = caf::atom_constant<caf::atom("pconnect")>;
@@ -103,10 +104,6 @@ typename Inspector::result_type inspect(Inspector& f, channel_batch& x) {
   return f(caf::meta::type_name("nz.channel_batch"), x.messages, x.next);
 }
 
-/// The peer gate: published on the peer address; only handshake starts.
-using peer_gate_actor =
-    caf::typed_actor<caf::reacts_to<peer_hello_atom, std::vector<uint8_t>, caf::actor>>;
-
 /// The peer manager's local interface (the "peers" service).
 /// - list: every session.
 /// - connect(host, port): dials a node; replies with its node id once the
@@ -134,6 +131,7 @@ using peer_manager_actor = caf::typed_actor<
     caf::replies_to<peer_request_atom, std::string, std::string, std::vector<uint8_t>,
                     uint32_t>::with<std::vector<uint8_t>>,
     caf::reacts_to<peer_deliver_atom, channel_message>,
+    caf::reacts_to<peer_deliver_atom, std::vector<channel_message>>,
     /// Local timers: a request's timeout; the end of long polls.
     caf::reacts_to<peer_request_atom, std::string, uint64_t>,
     caf::reacts_to<peer_listen_atom>,

@@ -58,13 +58,13 @@ void register_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<identity_info>("nz.identity_info");
   cfg.add_message_type<kv_listing>("nz.kv_listing");
   cfg.add_message_type<std::vector<std::vector<uint8_t>>>("nz.bytes_list");
-  // Byte strings cross the wire in the peer protocol (handshake messages, frames).
+  // Byte strings (records between peer links and sessions, bundles).
   cfg.add_message_type<std::vector<uint8_t>>("nz.bytes");
   cfg.add_message_type<peer_info>("nz.peer_info");
   cfg.add_message_type<channel_message>("nz.channel_message");
+  cfg.add_message_type<std::vector<channel_message>>("nz.channel_messages");
   cfg.add_message_type<channel_batch>("nz.channel_batch");
   cfg.add_message_type<std::vector<peer_info>>("nz.peer_infos");
-  cfg.add_message_type<peer_gate_actor>("nz.peer_gate_actor");
   cfg.add_message_type<audit_event>("nz.audit_event");
   cfg.add_message_type<audit_page>("nz.audit_page");
   cfg.add_message_type<trust_assert_request>("nz.trust_assert_request");

@@ -62,6 +62,11 @@ std::vector<family_spec> build_catalog() {
               "Sessions closed because the phi-accrual detector suspected the peer."),
       counter("nzcore_peer_dropped_total",
               "Messages and frames a peer actor dropped, by reason.", {"reason"}),
+      counter("nzcore_peer_throttled_total",
+              "Times a peer connection stopped reading because the peer exceeded its "
+              "frame rate (peer-frame-rate)."),
+      counter("nzcore_peer_connections_closed_total",
+              "Peer connections closed by this node, by reason.", {"reason"}),
       // -- trust store ----------------------------------------------------------
       with_initial(counter("nzcore_trust_changes_total",
                            "Assertions this node made, by kind.", {"kind"}),

@@ -24,6 +24,7 @@
 #include "actors/node/node_tree.hpp"
 #include "actors/operator/admin_gate.hpp"
 #include "actors/peer/peer_gate.hpp"
+#include "actors/peer/tcp_socket.hpp"
 #include "messages/core_errors.hpp"
 #include "messages/identity_api.hpp"
 #include "messages/node_api.hpp"
@@ -207,28 +208,21 @@ struct peer_endpoint {
   uint16_t port = 0;
 };
 
-/// Publishes the peer gate on the configured peer address and writes
-/// <data>/peer.port; an error text on failure.
+/// Opens the peer listener on the configured peer address, starts the peer gate
+/// on it and writes <data>/peer.port; an error text on failure.
 std::optional<std::string> publish_peer_gate(caf::actor_system& sys,
                                              const std::shared_ptr<service_registry>& reg,
                                              const run_options& opts, data_dir& dir,
                                              peer_endpoint& out) {
-  auto gate = spawn_peer_gate(sys, reg);
-  auto port = sys.middleman().publish(caf::actor_cast<peer_gate_actor>(gate),
-                                      opts.config.peer_port,
-                                      opts.config.peer_address.c_str(), true);
-  if (!port) {
-    caf::anon_send_exit(gate, caf::exit_reason::user_shutdown);
-    return fmt::format("cannot publish the peer gate on {}:{}: {}",
-                       opts.config.peer_address, opts.config.peer_port,
-                       sys.render(port.error()));
-  }
+  auto listener = listen_tcp(opts.config.peer_address, opts.config.peer_port);
+  if (!listener) return "cannot listen for peers on " + listener.error();
+  auto gate = spawn_peer_gate(sys, listener->fd, reg, peer_gate_options_of(opts.config));
   out.gate = gate;
-  out.port = *port;
-  if (auto err =
-          write_file_atomic(dir.path("peer.port"), std::to_string(*port) + "\n", 0644))
+  out.port = listener->port;
+  if (auto err = write_file_atomic(dir.path("peer.port"),
+                                   std::to_string(listener->port) + "\n", 0644))
     return *err;
-  log::info("node", "peer gate on {}:{}", opts.config.peer_address, *port);
+  log::info("node", "peer gate on {}:{}", opts.config.peer_address, listener->port);
   return std::nullopt;
 }
 
@@ -412,7 +406,6 @@ int run_node(int argc, char** argv, run_options opts) {
       caf::anon_send_exit(admin->gate, caf::exit_reason::user_shutdown);
     }
     if (peer.gate) {
-      sys.middleman().unpublish(peer.gate, peer.port);
       caf::anon_send_exit(peer.gate, caf::exit_reason::user_shutdown);
       ::unlink(dir.path("peer.port").c_str());
     }

@@ -68,6 +68,18 @@ shutdown_step unpublish_step(std::shared_ptr<admin_endpoint> admin,
 
 }  // namespace
 
+peer_gate_options peer_gate_options_of(const node_config& cfg) {
+  peer_gate_options o;
+  o.link.handshake_timeout = cfg.peer_handshake_timeout;
+  o.link.frame_rate.rate = cfg.peer_frame_rate;
+  o.link.frame_rate.per_ms = 1000;
+  o.link.frame_rate.burst = cfg.peer_frame_rate * 2;
+  o.limits.max_half_open = static_cast<uint32_t>(cfg.peer_max_half_open);
+  o.limits.per_source_per_s = static_cast<uint32_t>(cfg.peer_handshakes_per_source);
+  o.limits.timeout_ms = cfg.peer_handshake_timeout.count();
+  return o;
+}
+
 supervisor_spec make_node_tree(std::shared_ptr<service_registry> reg,
                                const node_tree_options& opts) {
   auto& cfg = opts.config;
@@ -117,6 +129,8 @@ supervisor_spec make_node_tree(std::shared_ptr<service_registry> reg,
     po.bootstrap = cfg.peer_bootstrap;
     po.max_sessions = cfg.peer_max_sessions;
     po.handshake_timeout = cfg.peer_handshake_timeout;
+    po.max_half_open = cfg.peer_max_half_open;
+    po.link = peer_gate_options_of(cfg).link;
     po.request_timeout = cfg.request_timeout;
     po.journal = journal_of(cfg, "peers");
     po.chaos = chaos;

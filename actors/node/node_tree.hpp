@@ -17,6 +17,7 @@
 
 #include <caf/fwd.hpp>
 
+#include "actors/peer/peer_gate.hpp"
 #include "runtime/node/node_config.hpp"
 #include "runtime/shutdown/shutdown_coordinator.hpp"
 #include "runtime/supervision/supervisor.hpp"
@@ -42,6 +43,11 @@ struct node_tree_options {
   /// The unlocked seed; only the identity child spec keeps it.
   std::shared_ptr<const identity_source> identity;
 };
+
+/// The peer gate's and the peer links' settings from the config
+/// (peer-handshake-timeout, peer-max-half-open, peer-handshakes-per-source,
+/// peer-frame-rate).
+peer_gate_options peer_gate_options_of(const node_config& cfg);
 
 supervisor_spec make_node_tree(std::shared_ptr<service_registry> reg,
                                const node_tree_options& opts);

@@ -15,6 +15,7 @@
 #include "actors/peer/manager/backoff.hpp"
 #include "actors/peer/manager/peer_cache.hpp"
 #include "actors/peer/noise/x25519.hpp"
+#include "actors/peer/peer_dialer.hpp"
 #include "actors/peer/session/binding.hpp"
 #include "actors/peer/session/session_protocol.hpp"
 #include "messages/core_errors.hpp"
@@ -172,39 +173,23 @@ void dial(self_ptr self, std::string host, uint16_t port,
                                                            st.opts.max_sessions)));
     return;
   }
-  auto mm = self->system().middleman().actor_handle();
-  self->request(mm, st.opts.request_timeout, caf::connect_atom::value, host, port)
-      .then(
-          [self, addr, rp, expected, key](const caf::node_id&,
-                                          caf::strong_actor_ptr& gate,
-                                          const std::set<std::string>&) mutable {
-            if (!gate) {
-              if (rp)
-                rp->deliver(make_error(peer_errc::unreachable,
-                                       addr + ": no peer gate published there"));
-              return;
-            }
-            auto cfg = base_config(self);
-            cfg.initiator = true;
-            cfg.remote_gate = caf::actor_cast<caf::actor>(gate);
-            cfg.address = addr;
-            cfg.expected_node_id = expected;
-            auto session =
-                spawn_peer_session(self->system(), self->state.reg, std::move(cfg));
-            track(self, session, addr, true);
-            self->state.sessions[session.address()].dial_key = key;
-            if (rp) self->state.connecting.emplace(session.address(), *rp);
-          },
-          [self, addr, rp, key](caf::error& err) mutable {
-            metric_add(*self->state.reg, "nzcore_peer_handshake_failures_total",
-                       {"unreachable"});
-            schedule_redial(self, key);
-            log::warn("peers", "cannot reach {}: {}", addr, self->system().render(err));
-            if (rp)
-              rp->deliver(
-                  make_error(peer_errc::unreachable,
-                             addr + ": unreachable: " + self->system().render(err)));
-          });
+  auto cfg = base_config(self);
+  cfg.initiator = true;
+  cfg.address = addr;
+  cfg.expected_node_id = expected;
+  if (st.opts.connect) {
+    cfg.connect = [fn = st.opts.connect, sys = &self->system(), host, port](
+                      caf::actor session) { fn(*sys, host, port, std::move(session)); };
+  } else {
+    cfg.connect = [sys = &self->system(), host, port, timeout = st.opts.handshake_timeout,
+                   reg = st.reg, link = st.opts.link](caf::actor session) {
+      dial_peer(*sys, host, port, timeout, std::move(session), reg, link);
+    };
+  }
+  auto session = spawn_peer_session(self->system(), st.reg, std::move(cfg));
+  track(self, session, addr, true);
+  st.sessions[session.address()].dial_key = key;
+  if (rp) st.connecting.emplace(session.address(), *rp);
 }
 
 void schedule_redial(self_ptr self, const std::string& key) {
@@ -229,8 +214,18 @@ void on_session_down(self_ptr self, const caf::down_msg& dm) {
               i->second.address, self->system().render(dm.reason));
   }
   if (auto c = st.connecting.find(dm.source); c != st.connecting.end()) {
-    c->second.deliver(make_error(peer_errc::refused,
-                                 i->second.address + ": handshake failed or refused"));
+    if (dm.reason.category() == peer_category
+        && dm.reason.code() == static_cast<uint8_t>(peer_errc::unreachable))
+      c->second.deliver(make_error(
+          peer_errc::unreachable,
+          i->second.address + ": unreachable: " + self->system().render(dm.reason)));
+    else if (dm.reason.category() == peer_category
+             && dm.reason.code() == static_cast<uint8_t>(peer_errc::timeout))
+      c->second.deliver(make_error(peer_errc::timeout,
+                                   i->second.address + ": the handshake timed out"));
+    else
+      c->second.deliver(make_error(peer_errc::refused,
+                                   i->second.address + ": handshake failed or refused"));
     st.connecting.erase(c);
   }
   auto key = i->second.dial_key;
@@ -325,7 +320,9 @@ channel_batch batch_after(const manager_state& st, const std::string& channel,
   return b;
 }
 
-void deliver(self_ptr self, channel_message m) {
+/// Files one received message: answers the request it replies to, if any,
+/// and appends it to the inbox (bounded). Listeners are woken by wake_listeners.
+void store(self_ptr self, channel_message m) {
   auto& st = self->state;
   if (m.reply_to != 0) {
     auto i = st.requests.find({m.from, m.reply_to});
@@ -344,13 +341,18 @@ void deliver(self_ptr self, channel_message m) {
     st.inbox_bytes -= st.inbox.front().payload.size();
     st.inbox.pop_front();
   }
-  auto& last = st.inbox.back();
+}
+
+/// Answers every listener that now has messages on its channel.
+void wake_listeners(self_ptr self) {
+  auto& st = self->state;
   std::vector<std::shared_ptr<listener>> keep;
   for (auto& l : st.listeners) {
     if (l->done) continue;
-    if (l->channel == last.channel && last.seq > l->after) {
+    auto b = batch_after(st, l->channel, l->after);
+    if (!b.messages.empty()) {
       l->done = true;
-      l->rp.deliver(batch_after(st, l->channel, l->after));
+      l->rp.deliver(std::move(b));
     } else {
       keep.push_back(l);
     }
@@ -445,13 +447,12 @@ peer_manager_actor::behavior_type manager_impl(self_ptr self,
       self->state.deferred.push_back(std::move(fn));
   };
   return {
-      [self, when_ready](peer_hello_atom, std::vector<uint8_t>& msg1,
-                         caf::actor& initiator) {
+      [self, when_ready](peer_hello_atom, std::vector<uint8_t>& msg1, caf::actor& link) {
         if (!is_local(self)) {
           metric_add(*self->state.reg, "nzcore_peer_dropped_total", {"foreign_sender"});
           return;
         }
-        when_ready([self, msg1, initiator] {
+        when_ready([self, msg1, link] {
           auto& st = self->state;
           if (st.sessions.size() >= st.opts.max_sessions
               || half_open(st) >= st.opts.max_half_open) {
@@ -460,7 +461,7 @@ peer_manager_actor::behavior_type manager_impl(self_ptr self,
           }
           auto cfg = base_config(self);
           cfg.msg1 = msg1;
-          cfg.remote_session = initiator;
+          cfg.link = link;
           cfg.address = "inbound";
           auto session = spawn_peer_session(self->system(), st.reg, std::move(cfg));
           track(self, session, "inbound", false);
@@ -525,18 +526,14 @@ peer_manager_actor::behavior_type manager_impl(self_ptr self,
       },
       [self](peer_send_atom, std::string& who, std::string& channel,
              std::vector<uint8_t>& payload, uint64_t reply_to) -> caf::result<uint64_t> {
-        auto rp = self->make_response_promise<uint64_t>();
         std::string why;
         auto h = find_peer(self, who, why);
-        if (!h) {
-          rp.deliver(make_error(peer_errc::no_session, why));
-          return rp;
-        }
-        self->request(*h, self->state.opts.request_timeout, peer_send_atom::value,
-                      channel, std::move(payload), reply_to)
-            .then([rp](uint64_t id) mutable { rp.deliver(id); },
-                  [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
-        return rp;
+        if (!h) return make_error(peer_errc::no_session, why);
+        // The session answers the caller directly (no second request, no
+        // timeout registered here: the caller's own bounds the call).
+        self->delegate(*h, peer_send_atom::value, std::move(channel), std::move(payload),
+                       reply_to);
+        return caf::delegated<uint64_t>{};
       },
       [self](peer_listen_atom, std::string& channel, uint64_t after,
              uint32_t wait_ms) -> caf::result<channel_batch> {
@@ -601,7 +598,16 @@ peer_manager_actor::behavior_type manager_impl(self_ptr self,
           metric_add(*self->state.reg, "nzcore_peer_dropped_total", {"foreign_sender"});
           return;
         }
-        deliver(self, std::move(m));
+        store(self, std::move(m));
+        wake_listeners(self);
+      },
+      [self](peer_deliver_atom, std::vector<channel_message>& ms) {
+        if (!is_local(self)) {
+          metric_add(*self->state.reg, "nzcore_peer_dropped_total", {"foreign_sender"});
+          return;
+        }
+        for (auto& m : ms) store(self, std::move(m));
+        wake_listeners(self);
       },
       [self](tick_atom) { self->state.cache.on_tick(self); },
       [self](peer_listen_atom) {

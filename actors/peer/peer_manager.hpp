@@ -9,12 +9,14 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include <caf/fwd.hpp>
 
+#include "actors/peer/peer_link.hpp"
 #include "actors/peer/peer_session.hpp"
 #include "runtime/persist/journal_options.hpp"
 
@@ -35,6 +37,13 @@ struct peer_manager_options {
   journal_options journal;
   /// Fault injection for sessions (--enable-chaos only); null otherwise.
   std::shared_ptr<peer_chaos> chaos;
+  /// Outbound links (frame rate, write backlog).
+  peer_link_options link;
+  /// Opens outbound connections; null: TCP through dial_peer
+  /// (actors/peer/peer_dialer.hpp). Deterministic tests pass in-memory links.
+  std::function<void(caf::actor_system&, const std::string& host, uint16_t port,
+                     caf::actor session)>
+      connect;
 };
 
 caf::expected<caf::actor> spawn_peer_manager(caf::actor_system& sys,

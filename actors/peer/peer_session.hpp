@@ -1,13 +1,16 @@
 // A peer session actor: one per connected node (messages/peer_api.hpp). It runs
 // one side of the Noise XX handshake (session/handshake_driver), checks the
 // peer's binding and the admission policy, then exchanges sealed frames
-// (session/session_cipher) with exactly the remote session actor it handshook
-// with. Everything else that reaches it is dropped and counted. It reports
-// itself to the peer manager (peer_up) once established; the manager monitors
-// it. A failed or refused handshake tells the other side only peer_abort.
+// (session/session_cipher) over exactly one peer_link (the broker owning the
+// TCP connection). Records from anyone but its link are dropped and counted.
+// It reports itself to the peer manager (peer_up) once established; the
+// manager monitors it. A failed or refused handshake tells the other side only
+// an abort record. The session ends with its link (the connection closed), its
+// manager, a phi-accrual suspicion, or exhausted counters.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -34,11 +37,13 @@ struct peer_admission {
 
 struct peer_session_config {
   bool initiator = false;
-  /// Initiator: the remote node's peer gate.
-  caf::actor remote_gate;
-  /// Responder: Noise message 1 and the initiator's session.
+  /// Initiator: opens the connection. Called once with the session's handle;
+  /// it must lead to (peer_link, link) from the new link or (peer_dial, error
+  /// text) at the session (the manager uses dial_peer over TCP).
+  std::function<void(caf::actor)> connect;
+  /// Responder: Noise message 1 and the link it arrived on.
   std::vector<uint8_t> msg1;
-  caf::actor remote_session;
+  caf::actor link;
   /// This node's Noise static key (per process) and its signed binding.
   std::shared_ptr<const peer::noise::keypair> static_key;
   std::vector<uint8_t> binding;

@@ -122,6 +122,9 @@ std::map<std::string, setter> setters(node_config& c) {
       {"peer-bootstrap", string_list_setter(c.peer_bootstrap, 1000)},
       {"peer-max-sessions", int_setter(c.peer_max_sessions, 100'000)},
       {"peer-handshake-timeout", duration_setter(c.peer_handshake_timeout)},
+      {"peer-max-half-open", int_setter(c.peer_max_half_open, 100'000)},
+      {"peer-handshakes-per-source", int_setter(c.peer_handshakes_per_source, 100'000)},
+      {"peer-frame-rate", int_setter(c.peer_frame_rate, 10'000'000)},
   };
 }
 
@@ -184,6 +187,13 @@ std::optional<std::string> validate_node_config(const node_config& c) {
         "nzcore.trust-max-trusted, trust-max-batch and trust-max-depth must be positive"};
   if (c.trust_default_ttl.count() <= 0)
     return std::string{"nzcore.trust-default-ttl must be positive"};
+  if (c.peer_max_half_open == 0 || c.peer_handshakes_per_source == 0)
+    return std::string{
+        "nzcore.peer-max-half-open and peer-handshakes-per-source must be positive"};
+  if (c.peer_frame_rate < 100)
+    return std::string{
+        "nzcore.peer-frame-rate must be at least 100 (records per second; heartbeats "
+        "and their replies need room)"};
   return std::nullopt;
 }
 
@@ -226,6 +236,9 @@ std::string dump_node_config(const node_config& c) {
   out += fmt::format("peer-bootstrap={}\n", list(c.peer_bootstrap));
   out += fmt::format("peer-max-sessions={}\n", c.peer_max_sessions);
   out += fmt::format("peer-handshake-timeout={}\n", fmt_ms(c.peer_handshake_timeout));
+  out += fmt::format("peer-max-half-open={}\n", c.peer_max_half_open);
+  out += fmt::format("peer-handshakes-per-source={}\n", c.peer_handshakes_per_source);
+  out += fmt::format("peer-frame-rate={}\n", c.peer_frame_rate);
   return out;
 }
 

@@ -50,6 +50,13 @@ struct node_config {
   std::vector<std::string> peer_bootstrap;
   uint64_t peer_max_sessions = 1000;
   ms peer_handshake_timeout{5000};
+  /// Handshake admission at the peer gate: handshakes in progress at once, and
+  /// connections per second (and burst) from one source address.
+  uint64_t peer_max_half_open = 64;
+  uint64_t peer_handshakes_per_source = 10;
+  /// Records per second one peer may send (burst: two seconds' worth); above
+  /// it the connection stops reading until tokens are due.
+  uint64_t peer_frame_rate = 20000;
 };
 
 /// Reads `path` into `out` (keys absent from the file keep their values).

@@ -82,6 +82,13 @@ bool session_cipher::should_close() const {
 
 session_result<std::vector<uint8_t>> session_cipher::seal(noise::bytes_view plaintext,
                                                           uint64_t now_ms) {
+  std::vector<uint8_t> out;
+  if (auto st = seal_append(plaintext, now_ms, out); !st) return st.error();
+  return out;
+}
+
+session_result<void> session_cipher::seal_append(noise::bytes_view plaintext,
+                                                 uint64_t now_ms, std::vector<uint8_t>& out) {
   if (plaintext.size > opts_.max_plaintext) {
     return make_session_error(session_errc::payload_too_long,
                               "plaintext over max_plaintext");
@@ -103,16 +110,16 @@ session_result<std::vector<uint8_t>> session_cipher::seal(noise::bytes_view plai
     flags |= frame_flag_rekey;
   }
   const header_bytes header = make_header(flags, counter);
-  std::vector<uint8_t> out;
-  out.reserve(frame_overhead + plaintext.size);
-  out.resize(frame_header_len);
-  std::memcpy(out.data(), header.data(), header.size());
+  const size_t start = out.size();
+  out.reserve(start + frame_overhead + plaintext.size);
+  out.insert(out.end(), header.begin(), header.end());
   if (auto st = send_.encrypt_with_ad(header, plaintext, out); !st) {
+    out.resize(start);
     return make_session_error(session_errc::internal, "encrypt failed");
   }
   ++sent_since_rekey_;
   ++counters_.sent;
-  return out;
+  return {};
 }
 
 session_error session_cipher::drop(session_errc code, const char* what) {

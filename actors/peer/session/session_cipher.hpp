@@ -123,6 +123,10 @@ class session_cipher {
   /// exhausted (the send counter reached 2^64-1; should_close() turns true).
   [[nodiscard]] session_result<std::vector<uint8_t>> seal(noise::bytes_view plaintext,
                                                           uint64_t now_ms);
+  /// seal(), appending the frame to `out` (which may already hold, say, a
+  /// record's kind byte); on error `out` is as it was.
+  [[nodiscard]] session_result<void> seal_append(noise::bytes_view plaintext,
+                                                 uint64_t now_ms, std::vector<uint8_t>& out);
 
   /// The plaintext of the next frame from the peer. Errors, checked in this
   /// order, each counted in counters().dropped and leaving keys and counters

@@ -1,6 +1,6 @@
 // Session setup between two nodes through their peer managers (issue #5):
-// connect, list, ping, admission under policy "trusted", the bare session
-// wiring without a dial.
+// connect, list, ping, failed dials, admission under policy "trusted", trust
+// sync, the bare session wiring without a manager's dial.
 #include <doctest/doctest.h>
 
 #include "peer_support.hpp"
@@ -109,15 +109,104 @@ TEST_CASE_FIXTURE(two_nodes, "setup: ping needs an established session") {
   CHECK(has_code(short_prefix.error(), peer_errc::no_session));
 }
 
-TEST_CASE_FIXTURE(two_nodes,
-                  "setup: an address where nothing is published is unreachable") {
+TEST_CASE_FIXTURE(two_nodes, "setup: an address where nothing listens is unreachable") {
   auto r = call<std::string>(a.mgr(), peer_connect_atom::value, std::string{"nowhere"},
                              uint16_t{7999});
   REQUIRE(r->done());
   REQUIRE_FALSE(r->ok());
   CHECK(has_code(r->error(), peer_errc::unreachable));
   CHECK(live_sessions().empty());
+  CHECK(links.empty());
+  CHECK(dial_attempts["nowhere:7999"] == 1);
   CHECK(metric(a, "nzcore_peer_handshake_failures_total{reason=\"unreachable\"}") == 1);
+}
+
+TEST_CASE_FIXTURE(two_nodes,
+                  "setup: a failed dial gives peers connect the unreachable error and "
+                  "no session") {
+  fail_dial(b.address(), "connection timed out (test)");
+  auto r = connect(a, b);
+  REQUIRE(r->done());
+  REQUIRE_FALSE(r->ok());
+  CHECK(has_code(r->error(), peer_errc::unreachable));
+  auto text = sys.render(r->error());
+  INFO(text);
+  CHECK(text.find(b.address()) != std::string::npos);
+  CHECK(text.find("connection timed out (test)") != std::string::npos);
+  CHECK(live_sessions().empty());
+  CHECK(links.empty());
+  CHECK(list(a)->empty());
+  CHECK(list(b)->empty());
+  CHECK(metric(a, "nzcore_peer_handshake_failures_total{reason=\"unreachable\"}") == 1);
+  // Nothing redials an address that was never connected.
+  advance(std::chrono::seconds(5), std::chrono::milliseconds(250));
+  CHECK(dial_attempts[b.address()] == 1);
+  // Once the address answers, the same connect succeeds.
+  allow_dial(b.address());
+  auto again = connect(a, b);
+  REQUIRE(again->done());
+  REQUIRE(again->ok());
+  CHECK(**again->value == b.node_id);
+  CHECK(dial_attempts[b.address()] == 2);
+}
+
+TEST_CASE_FIXTURE(two_nodes,
+                  "setup: each session sends (peer_up) to its link once, when "
+                  "established, and the links carry the handshake in order") {
+  auto r = connect(a, b);
+  REQUIRE(r->ok());
+  auto la = links_of(a);
+  auto lb = links_of(b);
+  REQUIRE(la.size() == 1);
+  REQUIRE(lb.size() == 1);
+  CHECK_FALSE(la[0]->inbound);
+  CHECK(lb[0]->inbound);
+  CHECK(la[0]->session == session_of(b).address());
+  CHECK(lb[0]->session == session_of(a).address());
+  CHECK(la[0]->ups == 1);
+  CHECK(lb[0]->ups == 1);
+  // The inbound link handed the hello to b's manager and the rest to b's
+  // session: message 3, nothing else yet.
+  CHECK(lb[0]->hellos == 1);
+  REQUIRE(lb[0]->read.size() == 1);
+  CHECK(lb[0]->read[0][0] == static_cast<uint8_t>(peer::record_kind::handshake3));
+  // a wrote hello and message 3; b wrote message 2 and its "ready" frame.
+  REQUIRE(la[0]->written.size() == 2);
+  CHECK(la[0]->written[0][0] == static_cast<uint8_t>(peer::record_kind::hello));
+  CHECK(la[0]->written[1][0] == static_cast<uint8_t>(peer::record_kind::handshake3));
+  REQUIRE(lb[0]->written.size() == 2);
+  CHECK(lb[0]->written[0][0] == static_cast<uint8_t>(peer::record_kind::handshake2));
+  CHECK(lb[0]->written[1][0] == static_cast<uint8_t>(peer::record_kind::frame));
+  CHECK(la[0]->read == lb[0]->written);
+  // Traffic and heartbeats do not repeat it.
+  REQUIRE(ask<int64_t>(a.mgr(), peer_ping_atom::value, b.node_id));
+  advance(std::chrono::seconds(3));
+  CHECK(la[0]->ups == 1);
+  CHECK(lb[0]->ups == 1);
+  CHECK(la[0]->written.size() > 2);
+}
+
+TEST_CASE_FIXTURE(two_nodes,
+                  "setup: a handshake that is still running sends no (peer_up)") {
+  // The test speaks for a second process of a: a genuine hello, then nothing.
+  auto link = dial_raw(b);
+  auto drv = driver_for(a, peer::noise::role::initiator);
+  auto msg1 = drv.start();
+  REQUIRE(msg1);
+  write_records(link, {make_record(peer::record_kind::hello, *msg1)});
+  run();
+  auto lb = links_of(b);
+  REQUIRE(lb.size() == 1);
+  CHECK(lb[0]->hellos == 1);
+  CHECK(lb[0]->session != caf::actor_addr{});
+  CHECK(lb[0]->ups == 0);
+  // Message 2 came back on the connection.
+  REQUIRE(raws.size() == 1);
+  CHECK(raws[0]->count(peer::record_kind::handshake2) == 1);
+  auto l = list(b);
+  REQUIRE(l);
+  REQUIRE(l->size() == 1);
+  CHECK(l->front().state == "handshaking");
 }
 
 TEST_CASE_FIXTURE(
@@ -142,6 +231,13 @@ TEST_CASE_FIXTURE(
   CHECK(metric(a, "nzcore_peer_handshake_failures_total{reason=\"not_trusted\"}") == 0);
   CHECK(metric(a, "nzcore_peer_handshakes_total{direction=\"outbound\"}") == 0);
   CHECK(metric(b, "nzcore_peer_handshakes_total{direction=\"inbound\"}") == 0);
+  // Both connections are closed; a read the abort that refused it.
+  REQUIRE(links.size() == 2);
+  CHECK(links[0]->ended);
+  CHECK(links[1]->ended);
+  CHECK(links[0]->ups + links[1]->ups == 0);
+  REQUIRE_FALSE(links_of(a).front()->read.empty());
+  CHECK(links_of(a).front()->read.back() == make_record(peer::record_kind::abort));
 
   // Once b trusts a at medium, the same connect succeeds.
   trust_add(b, a, medium);
@@ -201,14 +297,14 @@ TEST_CASE_FIXTURE(trusted_nodes_without_store,
 }
 
 TEST_CASE_FIXTURE(two_nodes,
-                  "direct wiring: a test-spawned initiator handshakes through a stand-in "
-                  "gate and only the manager that spawned a session lists it") {
-  auto hellos = std::make_shared<size_t>(0);
-  auto gate = sys.spawn(test_gate, b.manager, hellos);
-  owned.push_back(gate);
-  auto init = direct_initiator(a, gate, a.manager);
+                  "direct wiring: a test-spawned initiator handshakes over its own "
+                  "connection and only the manager that spawned a session lists it") {
+  auto init = direct_initiator(a, b.address(), a.manager);
   run();
-  CHECK(*hellos == 1);
+  auto lb_links = links_of(b);
+  REQUIRE(lb_links.size() == 1);
+  CHECK(lb_links[0]->hellos == 1);
+  CHECK(link_of(init)->ups == 1);
   auto si = stats(init);
   REQUIRE(si);
   CHECK(si->state == "established");
@@ -227,4 +323,41 @@ TEST_CASE_FIXTURE(two_nodes,
   auto rtt = ask<int64_t>(b.mgr(), peer_ping_atom::value, a.node_id);
   REQUIRE(rtt);
   CHECK(*rtt >= 0);
+}
+
+TEST_CASE_FIXTURE(trusted_nodes,
+                  "trust sync: each side sends its own assertions once established and "
+                  "again after they change") {
+  trust_add(a, b, medium);
+  trust_add(b, a, medium);
+  REQUIRE(connect(a, b)->ok());
+  CHECK(metric(a, "nzcore_trust_syncs_total{result=\"accepted\"}") == 1);
+  CHECK(metric(b, "nzcore_trust_syncs_total{result=\"accepted\"}") == 1);
+  CHECK(metric(a, "nzcore_trust_syncs_total{result=\"rejected\"}") == 0);
+  CHECK(metric(b, "nzcore_trust_syncs_total{result=\"rejected\"}") == 0);
+  auto has = [&](const peer_node& at, const peer_node& issuer, const std::string& key) {
+    auto xs = ask<std::vector<trust_entry>>(caf::actor_cast<trust_actor>(at.trust),
+                                            trust_list_atom::value);
+    REQUIRE(xs);
+    for (auto& e : *xs)
+      if (e.issuer == issuer.node_id && e.subject_key == key) return true;
+    return false;
+  };
+  CHECK(has(b, a, b.key_hex));
+  CHECK(has(a, b, a.key_hex));
+  // a new assertion by a reaches b within two heartbeats (the trust log head is
+  // checked every other beat).
+  std::array<uint8_t, 32> pk{};
+  std::array<uint8_t, 64> sk{};
+  crypto_sign_keypair(pk.data(), sk.data());
+  char hex[65];
+  sodium_bin2hex(hex, sizeof(hex), pk.data(), pk.size());
+  trust_add_key(a, hex, 3);
+  CHECK_FALSE(has(b, a, hex));
+  advance(std::chrono::milliseconds(2500));
+  CHECK(has(b, a, hex));
+  CHECK(metric(b, "nzcore_trust_syncs_total{result=\"accepted\"}") == 2);
+  // Unchanged assertions are not sent again.
+  advance(std::chrono::seconds(5));
+  CHECK(metric(b, "nzcore_trust_syncs_total{result=\"accepted\"}") == 2);
 }

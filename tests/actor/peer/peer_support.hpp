@@ -1,20 +1,21 @@
 // Two (or more) nodes in one actor system on CAF's test coordinator, for the
-// deterministic tests of peer session setup and teardown (issue #5).
+// deterministic tests of peer sessions (issue #5). No sockets, no middleman, no
+// sleeps: every message moves when run() says so, time moves with advance().
 //
 // Each node has its own service registry with an identity actor (fixed seed),
 // a storage actor (undetached, temp dir), a metrics actor, optionally a trust
-// actor, a peer manager and a peer gate.
+// actor, and a peer manager.
 //
-// The network: the middleman is loaded with CAF's *test multiplexer* backend
-// (no sockets, no threads; every byte moves when run() says so). Each node's
-// gate is published on its own simulated port ("nodea":7001, ...). Because all
-// nodes live in one CAF node, the manager's `connect` to that address is a BASP
-// connection to itself, which CAF answers with the local gate handle; from then
-// on the sessions, the gates and the managers exchange ordinary local messages.
-// This is the only way a peer manager tracks an outbound session: it spawns
-// initiators only from dial() (after the middleman's connect). Tests that want
-// the bare session wiring spawn an initiator with spawn_peer_session themselves
-// (see direct_initiator()).
+// The network: every node "listens" on a simulated host:port ("nodea":7001,
+// ...). A manager's outbound dial goes through peer_manager_options::connect to
+// open_connection(), which joins an outbound test link (bound to the dialling
+// session) and an inbound test link of the node at that address
+// (tests/actor/peer/test_link.hpp): two in-memory peer_link brokers over one
+// connection. The inbound link hands the hello to that node's manager, as the
+// peer gate's links do. An address may instead lead to a raw peer that the test
+// drives (listen_raw()), fail with (peer_dial, text) (fail_dial(), or nothing
+// listening there), and a test can open an inbound connection to a node itself
+// (dial_raw()) to speak the record protocol by hand.
 //
 // Session actors are spawned inside the managers, so the fixture discovers them:
 // run() notes every actor named "nz.peer_session" that the scheduler is about
@@ -26,9 +27,9 @@
 #include <chrono>
 #include <cstdint>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <optional>
-#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -41,20 +42,19 @@
 #include <caf/actor_system_config.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/exit_reason.hpp>
-#include <caf/io/middleman.hpp>
-#include <caf/io/middleman_actor.hpp>
-#include <caf/io/network/test_multiplexer.hpp>
 #include <caf/scheduled_actor.hpp>
 #include <caf/scheduler/test_coordinator.hpp>
 #include <caf/scoped_actor.hpp>
+#include <caf/send.hpp>
 
 #include "actors/identity/identity_actor.hpp"
 #include "actors/metrics/metrics_actor.hpp"
 #include "actors/peer/noise/x25519.hpp"
-#include "actors/peer/peer_gate.hpp"
 #include "actors/peer/peer_manager.hpp"
 #include "actors/peer/peer_session.hpp"
 #include "actors/peer/session/binding.hpp"
+#include "actors/peer/session/handshake_driver.hpp"
+#include "actors/peer/session/record.hpp"
 #include "actors/peer/session/session_protocol.hpp"
 #include "actors/trust/trust_actor.hpp"
 #include "messages/core_errors.hpp"
@@ -68,6 +68,7 @@
 #include "runtime/supervision/service_registry.hpp"
 #include "storage/storage_actor.hpp"
 #include "support/temp_dir.hpp"
+#include "test_link.hpp"
 
 namespace nz::test {
 
@@ -85,7 +86,7 @@ inline byte_vec bytes_of(const std::string& s) {
 /// What one node is made of.
 struct peer_node {
   std::string name;  ///< "a", "b", ...
-  std::string host;  ///< "nodea": the simulated host of its peer gate
+  std::string host;  ///< "nodea": the simulated host it listens on
   uint16_t port = 0;
   std::unique_ptr<temp_dir> tmp;
   std::shared_ptr<service_registry> reg = std::make_shared<service_registry>();
@@ -94,7 +95,8 @@ struct peer_node {
   caf::actor metrics;
   caf::actor trust;  ///< only with node_options::with_trust
   caf::actor manager;
-  caf::actor gate;
+  /// The handshake timeout of its manager, and of its inbound links.
+  caf::timespan handshake_timeout = std::chrono::seconds(5);
   std::string node_id;
   std::string key_hex;  ///< Ed25519 public key, 64 hex digits
   byte_vec key;
@@ -120,40 +122,23 @@ struct reply {
   caf::error error() const { return value && !*value ? value->error() : caf::error{}; }
 };
 
-/// A stand-in for a node's peer gate: counts the hellos it gets and forwards
-/// them to `target` (or drops them when `target` is invalid).
-struct gate_state {
-  caf::actor target;
-  static inline const char* name = "nz.test_gate";
-};
-
-inline caf::behavior test_gate(caf::stateful_actor<gate_state>* self, caf::actor target,
-                               std::shared_ptr<size_t> hellos) {
-  self->state.target = std::move(target);
-  return {
-      [self, hellos](peer_hello_atom, byte_vec& msg1, caf::actor& initiator) {
-        ++*hellos;
-        if (self->state.target)
-          self->send(caf::actor_cast<peer_gate_actor>(self->state.target),
-                     peer_hello_atom::value, std::move(msg1), std::move(initiator));
-      },
-  };
-}
-
-/// A local actor that is neither a session's partner nor its manager (spawn
+/// A local actor that is neither a session's link nor its manager (spawn
 /// it with any tag: see call_later() on spawning without arguments).
 inline caf::behavior bystander(caf::event_based_actor*, int /* tag */) {
   return {[](peer_redial_atom) {}};
 }
 
+/// A fresh Noise static key bound by a node's identity: what a second process of
+/// that node (or a test posing as it) would present.
+struct peer_credentials {
+  std::shared_ptr<peer::noise::keypair> key;
+  byte_vec binding;
+};
+
 struct peer_fixture {
   static caf::actor_system_config& init(caf::actor_system_config& cfg) {
     nz::register_types(cfg);
-    cfg.load<caf::io::middleman>();
     cfg.set("scheduler.policy", caf::atom("testing"));
-    cfg.set("middleman.network-backend", caf::atom("testing"));
-    cfg.set("middleman.attach-utility-actors", true);
-    cfg.set("middleman.manual-multiplexing", true);
     cfg.set("logger.verbosity", caf::atom("quiet"));
     return cfg;
   }
@@ -163,8 +148,6 @@ struct peer_fixture {
   caf::scoped_actor self{sys, true};
   caf::scheduler::test_coordinator& sched =
       dynamic_cast<caf::scheduler::test_coordinator&>(sys.scheduler());
-  caf::io::network::test_multiplexer& mpx =
-      dynamic_cast<caf::io::network::test_multiplexer&>(sys.middleman().backend());
   /// Every session actor seen so far (see run()).
   std::vector<caf::actor_addr> seen_sessions;
   /// Actors removed from the scheduler's queue by suspend().
@@ -172,7 +155,21 @@ struct peer_fixture {
   /// Everything spawned by the fixture or a test, killed at the end.
   std::vector<caf::actor> owned;
   std::vector<std::unique_ptr<peer_node>> nodes;
-  int64_t next_handle = 1000;
+
+  // -- the simulated network --------------------------------------------------------
+
+  /// What answers at a "host:port": a node, or (node == nullptr) a raw peer.
+  struct listener {
+    peer_node* node = nullptr;
+  };
+  std::map<std::string, listener> listeners;
+  /// Dials to these addresses fail with (peer_dial, text).
+  std::map<std::string, std::string> dial_failures;
+  /// Dial attempts per address (successful or not).
+  std::map<std::string, size_t> dial_attempts;
+  /// Every test link and raw peer so far, in creation order.
+  std::vector<std::shared_ptr<link_trace>> links;
+  std::vector<std::shared_ptr<raw_trace>> raws;
 
   peer_fixture() {
     log::set_stderr(false);
@@ -187,6 +184,13 @@ struct peer_fixture {
         self->send_exit(h, caf::exit_reason::kill);
     for (auto i = owned.rbegin(); i != owned.rend(); ++i)
       self->send_exit(*i, caf::exit_reason::kill);
+    // Links and raw peers that no session owns would wait for their timers.
+    for (auto& t : links)
+      if (auto h = caf::actor_cast<caf::actor>(t->link))
+        self->send_exit(h, caf::exit_reason::kill);
+    for (auto& t : raws)
+      if (auto h = caf::actor_cast<caf::actor>(t->peer))
+        self->send_exit(h, caf::exit_reason::kill);
     run();
   }
 
@@ -202,15 +206,14 @@ struct peer_fixture {
       seen_sessions.push_back(addr);
   }
 
-  /// Runs every actor and every simulated network event until nothing is left.
+  /// Runs every actor until nothing is left to do (bounded: a test that keeps
+  /// the actors busy forever fails instead of hanging).
   void run() {
-    for (;;) {
+    for (size_t i = 0; i < 1'000'000; ++i) {
       note_next_job();
-      if (sched.try_run_once()) continue;
-      if (mpx.try_exec_runnable() || mpx.read_data() || mpx.try_accept_connection())
-        continue;
-      return;
+      if (!sched.try_run_once()) return;
     }
+    FAIL_CHECK("run(): the actors never went idle");
   }
 
   /// Moves the simulated clock by `d` in steps of `step`, running everything
@@ -296,7 +299,7 @@ struct peer_fixture {
     return std::move(*x);
   }
 
-  /// Starts node `name` (identity seed bytes tag, tag+1, ...; gate published on
+  /// Starts node `name` (identity seed bytes tag, tag+1, ...; listening on
   /// "node<name>":port) and runs until its manager is ready.
   peer_node& start_node(const std::string& name, uint8_t seed_tag, uint16_t port,
                         node_options o = {}) {
@@ -356,14 +359,16 @@ struct peer_fixture {
     po.handshake_timeout = o.handshake_timeout;
     po.request_timeout = o.request_timeout;
     po.journal.stream = "peers";
+    po.connect = [this, from = n.get()](caf::actor_system&, const std::string& host,
+                                        uint16_t port, caf::actor session) {
+      open_connection(*from, host, port, std::move(session));
+    };
+    n->handshake_timeout = o.handshake_timeout;
     n->manager = must(spawn_peer_manager(sys, reg, std::move(po)), "spawn_peer_manager");
     owned.push_back(n->manager);
     reg->declare("peers", "", "worker");
     reg->set_running("peers", n->manager);
-    // peer gate, published on the simulated host:port
-    n->gate = spawn_peer_gate(sys, reg);
-    owned.push_back(n->gate);
-    publish(n->gate, n->host, port);
+    listeners[n->address()] = listener{n.get()};
     run();
     auto info = must(
         ask<identity_info>(caf::actor_cast<identity_actor>(n->identity), get_atom::value),
@@ -387,19 +392,109 @@ struct peer_fixture {
     return *nodes.back();
   }
 
-  /// Publishes `h` on host:port of the simulated network; one connection to it
-  /// is prepared (the first `connect` uses it; the middleman caches the result).
-  void publish(const caf::actor& h, const std::string& host, uint16_t port) {
-    auto acceptor = caf::io::accept_handle::from_int(++next_handle);
-    mpx.provide_acceptor(port, acceptor);
-    auto r = ask<uint16_t>(sys.middleman().actor_handle(), caf::publish_atom::value, port,
-                           caf::actor_cast<caf::strong_actor_ptr>(h),
-                           std::set<std::string>{}, std::string{}, true);
-    REQUIRE(r);
-    REQUIRE(*r == port);
-    auto server = caf::io::connection_handle::from_int(++next_handle);
-    auto client = caf::io::connection_handle::from_int(++next_handle);
-    mpx.prepare_connection(acceptor, server, mpx, host, port, client);
+  // -- connections --------------------------------------------------------------------
+
+  /// A dial of `session` to host:port, as peer_manager_options::connect: joins
+  /// an outbound link bound to the session with the listener's end, or makes
+  /// the dial fail with (peer_dial, text).
+  void open_connection(const peer_node& from, const std::string& host, uint16_t port,
+                       caf::actor session) {
+    auto addr = host + ":" + std::to_string(port);
+    ++dial_attempts[addr];
+    auto l = listeners.find(addr);
+    auto f = dial_failures.find(addr);
+    if (f != dial_failures.end() || l == listeners.end()) {
+      auto why = f != dial_failures.end() ? f->second : std::string{"connection refused"};
+      sys.spawn(failed_dial_impl, std::move(session), std::move(why));
+      return;
+    }
+    auto remote = l->second.node ? spawn_inbound_link(*l->second.node) : spawn_raw_peer();
+    link_setup out;
+    out.reg = from.reg;
+    out.trace = std::make_shared<link_trace>();
+    out.trace->node = from.name;
+    out.session = std::move(session);
+    links.push_back(out.trace);
+    auto local = sys.spawn(test_link_impl, std::move(out));
+    pair(local, remote);
+  }
+
+  /// Joins two ends of a connection.
+  void pair(const caf::actor& x, const caf::actor& y) {
+    caf::anon_send(x, test_pair_atom::value, y);
+    caf::anon_send(y, test_pair_atom::value, x);
+  }
+
+  caf::actor spawn_inbound_link(const peer_node& n) {
+    link_setup in;
+    in.reg = n.reg;
+    in.trace = std::make_shared<link_trace>();
+    in.trace->node = n.name;
+    in.inbound = true;
+    in.handshake_timeout = n.handshake_timeout;
+    links.push_back(in.trace);
+    return sys.spawn(test_link_impl, std::move(in));
+  }
+
+  caf::actor spawn_raw_peer() {
+    auto t = std::make_shared<raw_trace>();
+    raws.push_back(t);
+    return sys.spawn(raw_peer_impl, t);
+  }
+
+  /// Dials to `address` fail with (peer_dial, why) until allow_dial().
+  void fail_dial(const std::string& address, std::string why) {
+    dial_failures[address] = std::move(why);
+  }
+  void allow_dial(const std::string& address) { dial_failures.erase(address); }
+
+  /// Connections to host:port lead to a raw peer (see raws) that says nothing.
+  void listen_raw(const std::string& host, uint16_t port) {
+    listeners[host + ":" + std::to_string(port)] = listener{nullptr};
+  }
+
+  /// A connection from a raw peer (the test) to node `to`: returns the node's
+  /// inbound link; raws.back() is the test's end.
+  caf::actor dial_raw(const peer_node& to) {
+    auto link = spawn_inbound_link(to);
+    auto raw = spawn_raw_peer();
+    pair(link, raw);
+    run();
+    return link;
+  }
+
+  /// Writes records onto the connection of `link` as its remote end would
+  /// (or as anyone on the path could).
+  void write_records(const caf::actor& link, const records& rs) {
+    self->send(link, test_wire_atom::value, encode_wire(rs));
+  }
+
+  /// Writes raw bytes onto the connection of `link`.
+  void write_bytes(const caf::actor& link, wire_bytes bytes) {
+    self->send(link, test_wire_atom::value, std::move(bytes));
+  }
+
+  /// The traces of the links of node `name`.
+  std::vector<std::shared_ptr<link_trace>> links_of(const peer_node& n) {
+    std::vector<std::shared_ptr<link_trace>> out;
+    for (auto& t : links)
+      if (t->node == n.name) out.push_back(t);
+    return out;
+  }
+
+  /// The trace of the link bound to `session`; fails if there is none.
+  std::shared_ptr<link_trace> link_of(const caf::actor& session) {
+    for (auto& t : links)
+      if (t->session == session.address()) return t;
+    FAIL("no link is bound to this session");
+    return nullptr;
+  }
+
+  /// The handle of a live link (by its trace); fails if it ended.
+  caf::actor handle(const link_trace& t) {
+    auto h = caf::actor_cast<caf::actor>(t.link);
+    REQUIRE(h);
+    return h;
   }
 
   // -- observing ----------------------------------------------------------------------
@@ -469,10 +564,16 @@ struct peer_fixture {
 
   /// Assertion by `truster` that `subject` has `level`.
   void trust_add(const peer_node& truster, const peer_node& subject, uint8_t level) {
+    trust_add_key(truster, subject.key_hex, level);
+  }
+
+  /// Assertion by `truster` that the Ed25519 key `key_hex` has `level`.
+  void trust_add_key(const peer_node& truster, const std::string& key_hex,
+                     uint8_t level) {
     REQUIRE(truster.trust);
     trust_assert_request req;
     req.kind = "set_level";
-    req.subject = subject.key_hex;
+    req.subject = key_hex;
     req.level = level;
     auto e = ask<trust_entry>(caf::actor_cast<trust_actor>(truster.trust),
                               trust_assert_atom::value, req);
@@ -481,28 +582,52 @@ struct peer_fixture {
 
   // -- the bare session wiring (no manager dial) --------------------------------------
 
-  /// An initiator session of node `from`, spawned by the test (not by its
-  /// manager), with a fresh static key and a binding signed by `from`'s
-  /// identity; its hello goes to `gate`, its peer_up to `manager`.
-  caf::actor direct_initiator(const peer_node& from, const caf::actor& gate,
-                              const caf::actor& manager,
-                              caf::timespan handshake_timeout = std::chrono::seconds(5),
-                              std::string policy = "open") {
-    auto key = std::make_shared<peer::noise::keypair>(peer::noise::keypair::generate());
-    auto msg = peer::binding_message(key->public_key_bytes, peer::protocol_version);
-    auto sig = ask<byte_vec>(caf::actor_cast<identity_actor>(from.identity),
+  /// A fresh static key with a binding signed by `of`'s identity.
+  peer_credentials credentials(const peer_node& of) {
+    peer_credentials c;
+    c.key = std::make_shared<peer::noise::keypair>(peer::noise::keypair::generate());
+    auto msg = peer::binding_message(c.key->public_key_bytes, peer::protocol_version);
+    auto sig = ask<byte_vec>(caf::actor_cast<identity_actor>(of.identity),
                              sign_atom::value, msg);
     REQUIRE(sig);
     REQUIRE(sig->size() == 64);
     peer::ed25519_public_key pk{};
-    std::copy(from.key.begin(), from.key.end(), pk.begin());
+    std::copy(of.key.begin(), of.key.end(), pk.begin());
     peer::ed25519_signature s{};
     std::copy(sig->begin(), sig->end(), s.begin());
+    c.binding = peer::encode_binding(pk, s, peer::protocol_version, 0);
+    return c;
+  }
+
+  /// A handshake driver speaking for node `of` (the test's side of a raw
+  /// connection).
+  peer::handshake_driver driver_for(const peer_node& of, peer::noise::role r) {
+    auto c = credentials(of);
+    auto d = peer::handshake_driver::create(r, c.key->clone(), c.binding);
+    REQUIRE(d);
+    return std::move(*d);
+  }
+
+  /// An initiator session of node `from`, spawned by the test (not by its
+  /// manager), with a fresh static key bound by `from`'s identity; it dials
+  /// `address` ("host:port", see open_connection()) and reports peer_up to
+  /// `manager`.
+  caf::actor direct_initiator(const peer_node& from, const std::string& address,
+                              const caf::actor& manager,
+                              caf::timespan handshake_timeout = std::chrono::seconds(5),
+                              std::string policy = "open") {
+    auto cred = credentials(from);
+    auto colon = address.rfind(':');
+    REQUIRE(colon != std::string::npos);
+    auto host = address.substr(0, colon);
+    auto port = static_cast<uint16_t>(std::stoi(address.substr(colon + 1)));
     peer_session_config c;
     c.initiator = true;
-    c.remote_gate = gate;
-    c.static_key = key;
-    c.binding = peer::encode_binding(pk, s, peer::protocol_version, 0);
+    c.connect = [this, from = &from, host, port](caf::actor session) {
+      open_connection(*from, host, port, std::move(session));
+    };
+    c.static_key = cred.key;
+    c.binding = cred.binding;
     c.address = "direct";
     c.admission.policy = std::move(policy);
     c.handshake_timeout = handshake_timeout;

@@ -11,15 +11,30 @@
 // (scheduler.max-threads 2, middleman.workers 0), an identity actor with a
 // random seed, a counting metrics actor, a detached storage actor on a temp
 // directory, a peer manager with admission policy "open" (no trust actor) and
-// max_sessions 1,100, its peer gate published on 127.0.0.1 with
-// spawn_peer_gate, and a bench sink actor published beside it. This process
-// runs the same services and dials the receiver with peer_connect. Per
-// repetition (3; the summary gives medians and the median of the
+// max_sessions 1,500, a peer gate on a listening socket on 127.0.0.1
+// (listen_tcp + spawn_peer_gate, as the node's publish_peer_gate), and a bench
+// sink actor published beside it with the middleman (the sink is only the
+// counter and baseline (a)'s target; no peer traffic uses BASP). This process
+// runs the same services and dials the receiver with peer_connect (the
+// manager's TCP dialer, dial_peer). Each session is one TCP connection owned by
+// a peer_link broker on each side.
+//
+// Limits: the measurements run with the peer plane's limits raised out of the
+// way (peer_limits::raised, peer_node.hpp): the per-link frame rate
+// (peer_link_options::frame_rate, default 20,000 records/s, burst 40,000) on
+// both nodes' links, the gate's handshake admission (per_source_per_s default
+// 10, max_half_open default 64) and the manager's max_half_open. One last
+// phase measures at the defaults: a fresh receiver with default limits, one
+// sealed 1 KiB stream long enough to outlast the burst, and `handshakes`
+// sequential handshake attempts (most are refused by the per-source rate).
+//
+// Per repetition (3; the summary gives medians and the median of the
 // per-repetition ratios):
 //   sealed      `messages` channel messages (messages/4 at 16 KiB) of 64 B,
 //               1 KiB and 16 KiB with peer_send to the sending node's manager
-//               (manager -> session -> sealed frame -> middleman -> remote
-//               session -> remote manager's inbox); delivery is counted at the
+//               (manager -> session -> sealed frame -> record -> peer_link ->
+//               TCP -> peer_link -> remote session -> remote manager's
+//               inbox); delivery is counted at the
 //               receiver by the sink, which long-polls the inbox with
 //               peer_listen and a cursor, and returns credits: at most
 //               `window` messages are sent and not yet counted in the inbox
@@ -30,7 +45,7 @@
 //               the same manager, inbox and listen.
 //   plain (a)   the same payloads and window, unencrypted, as (bdata, bytes)
 //               messages from a driver actor straight to the remote sink over
-//               the same middleman connection, credited the same way.
+//               the middleman's (BASP) connection, credited the same way.
 //   raw (b)     plain C (raw_stream.c, run as `--raw` in a fresh process that
 //               forks its receiver): frames of the same plaintext size as a
 //               sealed chan frame, sealed with ChaCha20-Poly1305-IETF (counter
@@ -47,24 +62,21 @@
 //               peer_session actors spawned here directly (spawn_peer_session),
 //               each with a fresh throwaway identity (Noise static key +
 //               binding signed with a libsodium Ed25519 key), because the
-//               manager keeps one session per peer. Latency: spawn until the
-//               initiator is established (the responder's "ready" frame
-//               arrived). Baselines: the pure handshake drivers in-process
-//               (core), and the round trip of a plain message to the sink over
-//               the middleman (a handshake is two round trips: hello/hs2 and
-//               hs3/ready).
+//               manager keeps one session per peer; each connects with
+//               dial_peer (a new TCP connection and outbound peer_link) as the
+//               manager's sessions do. Latency: spawn until the initiator is
+//               established (the responder's "ready" frame arrived), so it
+//               includes the TCP connect. Baselines: the pure handshake
+//               drivers in-process (core), and the round trip of a plain
+//               message to the sink over the middleman (a handshake is two
+//               round trips after the TCP connect: hello/hs2 and hs3/ready).
 //   memory      then, on the same node with those sessions still open, its RSS
 //               (/proc/self/statm) and memory mappings, `sessions` more with
 //               `handshakes_in_flight` in flight, all established on both
 //               sides, 1.2 s of heartbeats, RSS again; (after - before) /
-//               sessions. All sessions share one middleman connection (one
-//               TCP connection), so per-connection costs of real separate
-//               peers are not in it. Sessions are never closed during a
-//               repetition: once established, a session ignores the peer's
-//               down message and waits for its heartbeat detector.
-// handshakes_in_flight > 1 crashes the receiving node (SIGSEGV) within a few
-// hundred handshakes: concurrent responder sessions clone the manager's one
-// static key on two scheduler threads (docs/benchmarks.md, section 7).
+//               sessions. Each session has its own TCP connection and
+//               peer_link on both sides, so that is in the figure. Sessions
+//               stay open until the end of the repetition.
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
@@ -86,6 +98,7 @@
 
 #include <fcntl.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -101,6 +114,7 @@
 #include <caf/system_messages.hpp>
 
 #include "actors/peer/noise/x25519.hpp"
+#include "actors/peer/peer_dialer.hpp"
 #include "actors/peer/peer_session.hpp"
 #include "bench/peer/peer_node.hpp"
 #include "bench/peer/pure_core.hpp"
@@ -253,9 +267,10 @@ struct receiver {
   }
 };
 
-receiver start_receiver(const std::string& exe, uint64_t max_sessions) {
+receiver start_receiver(const std::string& exe, uint64_t max_sessions, peer_limits lim) {
   receiver r;
-  r.proc = child_proc::spawn({exe, "--receiver", std::to_string(max_sessions)});
+  r.proc = child_proc::spawn(
+      {exe, "--receiver", std::to_string(max_sessions), to_string(lim)});
   auto line = r.proc.read_line();
   unsigned g = 0, s = 0;
   int pid = 0;
@@ -314,10 +329,15 @@ struct stream_params {
   uint64_t window = 0;
   size_t size = 0;
   std::string channel;
+  /// If > 0: note when the delivered count first reaches it (the rate after
+  /// a burst).
+  uint64_t mark = 0;
 };
 
 struct stream_result {
   double seconds = 0;
+  double mark_seconds = 0;  ///< when the credit reaching stream_params::mark came
+  uint64_t mark_delivered = 0;
   uint64_t delivered = 0;
   uint64_t bad = 0;
   uint64_t seen = 0;
@@ -380,6 +400,10 @@ caf::behavior stream_driver(caf::event_based_actor* self, stream_params p,
       [st, p, out, fill, finish](bcredit_atom, uint64_t delivered, uint64_t bad,
                                  uint64_t seen, uint64_t polls) {
         st->credited = delivered;
+        if (p.mark > 0 && out->mark_delivered == 0 && delivered >= p.mark) {
+          out->mark_delivered = delivered;
+          out->mark_seconds = seconds_since(st->t0);
+        }
         out->delivered = delivered;
         out->bad = bad;
         out->seen = seen;
@@ -395,19 +419,26 @@ caf::behavior stream_driver(caf::event_based_actor* self, stream_params p,
 struct hs_result {
   std::vector<double> lat_us;
   std::vector<caf::actor> sessions;
+  /// Stands in for the sessions' manager: they end when it does.
+  caf::actor collector;
   uint64_t failed = 0;
   double seconds = 0;
   /// Progress, read by the waiting thread when a phase takes long.
   std::atomic<uint64_t> launched{0}, established{0}, failures{0};
 };
 
-/// Spawns one initiator session per identity, `window` handshaking at a time;
-/// stands in for the manager of those sessions (they report peer_up to it).
-caf::behavior hs_collector(caf::event_based_actor* self, caf::actor gate,
-                           std::string address,
+/// Spawns one initiator session per identity, `window` handshaking at a time,
+/// each dialling 127.0.0.1:port (dial_peer with `link`); stands in for the
+/// manager of those sessions (they report peer_up to it, and end when it
+/// ends: it stays alive after reporting bdone, until close_sessions).
+/// `quiet_failures`: a failed handshake is expected (refused by the limits)
+/// and not printed.
+caf::behavior hs_collector(caf::event_based_actor* self, uint16_t port,
+                           nz::peer_link_options link,
                            std::shared_ptr<const std::vector<peer_identity>> ids,
                            uint64_t window, std::shared_ptr<nz::service_registry> reg,
-                           std::shared_ptr<hs_result> out, caf::actor report) {
+                           std::shared_ptr<hs_result> out, caf::actor report,
+                           bool quiet_failures) {
   struct state {
     size_t next = 0;
     size_t done = 0;
@@ -415,14 +446,17 @@ caf::behavior hs_collector(caf::event_based_actor* self, caf::actor gate,
     clock_type::time_point t0;
   };
   auto st = std::make_shared<state>();
-  auto launch = [self, st, gate, address, ids, reg, out] {
+  auto launch = [self, st, port, link, ids, reg, out] {
     const auto& id = (*ids)[st->next++];
     nz::peer_session_config cfg;
     cfg.initiator = true;
-    cfg.remote_gate = gate;
+    cfg.connect = [sys = &self->system(), port, reg, link,
+                   timeout = cfg.handshake_timeout](caf::actor session) {
+      nz::dial_peer(*sys, "127.0.0.1", port, timeout, std::move(session), reg, link);
+    };
     cfg.static_key = id.static_key;
     cfg.binding = id.binding;
-    cfg.address = address;
+    cfg.address = "127.0.0.1:" + std::to_string(port);
     cfg.admission.policy = "open";
     cfg.manager = caf::actor_cast<caf::actor>(self);
     auto t0 = clock_type::now();
@@ -438,15 +472,14 @@ caf::behavior hs_collector(caf::event_based_actor* self, caf::actor gate,
     } else if (st->done == ids->size()) {
       out->seconds = seconds_since(st->t0);
       self->send(report, bdone_atom::value);
-      self->quit();
     }
   };
-  self->set_down_handler([self, st, out, one_done](caf::down_msg& dm) {
+  self->set_down_handler([self, st, out, one_done, quiet_failures](caf::down_msg& dm) {
     auto i = st->pending.find(dm.source);
     if (i == st->pending.end()) return;
     st->pending.erase(i);
     ++out->failures;
-    if (++out->failed <= 3)
+    if (++out->failed <= 3 && !quiet_failures)
       std::fprintf(stderr, "nz_bench_peer: handshake failed: %s\n",
                    self->system().render(dm.reason).c_str());
     one_done();
@@ -532,12 +565,10 @@ struct context {
   receiver& r1;
   std::string peer;  ///< r1's node id
   caf::actor sink;
-  caf::actor gate;    ///< r1's peer gate
   caf::actor direct;  ///< an initiator session of ours with r1 (path::direct)
   uint64_t messages, window, handshakes, sessions;
   /// Handshakes in flight in the memory phase and the concurrent handshake
-  /// measurement (1: none). More than one crashes the receiving node until
-  /// the static-key race is fixed (docs/benchmarks.md, section 7).
+  /// measurement (1: none).
   uint64_t hs_in_flight;
 };
 
@@ -547,8 +578,10 @@ std::string channel_name(int run, size_t size, path via) {
 }
 
 double stream(context& cx, caf::scoped_actor& self, path via, size_t size, uint64_t total,
-              int run, double* per_poll = nullptr) {
+              int run, double* per_poll = nullptr, stream_result* result = nullptr,
+              uint64_t mark = 0) {
   stream_params p;
+  p.mark = mark;
   p.via = via;
   p.manager = caf::actor_cast<nz::peer_manager_actor>(cx.node.manager);
   p.session = cx.direct;
@@ -565,6 +598,7 @@ double stream(context& cx, caf::scoped_actor& self, path via, size_t size, uint6
   if (out->delivered != total || out->bad != 0)
     die("stream: " + std::to_string(out->delivered) + " of " + std::to_string(total)
         + " delivered, " + std::to_string(out->bad) + " bad");
+  if (result) *result = *out;
   double rate = static_cast<double>(total) / out->seconds;
   std::string extra;
   if (via != path::plain) {
@@ -593,14 +627,17 @@ std::vector<peer_identity> fresh_identities(uint64_t n) {
   return ids;
 }
 
-/// Handshakes against `gate` (port for the address) with `window` in flight.
-std::shared_ptr<hs_result> handshakes(context& cx, caf::scoped_actor& self,
-                                      const caf::actor& gate, uint16_t port, uint64_t n,
-                                      uint64_t window, receiver* rcv) {
+/// `n` handshakes against the gate on 127.0.0.1:port with `window` in flight
+/// (links with the bench's raised limits). `expect_refusals`: failures are
+/// counted, not fatal.
+std::shared_ptr<hs_result> handshakes(context& cx, caf::scoped_actor& self, uint16_t port,
+                                      uint64_t n, uint64_t window, receiver* rcv,
+                                      bool expect_refusals = false) {
   auto ids = std::make_shared<const std::vector<peer_identity>>(fresh_identities(n));
   auto out = std::make_shared<hs_result>();
-  cx.sys.spawn(hs_collector, gate, "127.0.0.1:" + std::to_string(port), ids, window,
-               cx.node.reg, out, caf::actor{self});
+  out->collector =
+      cx.sys.spawn(hs_collector, port, bench_link_options(peer_limits::raised), ids,
+                   window, cx.node.reg, out, caf::actor{self}, expect_refusals);
   auto t0 = clock_type::now();
   for (bool done = false; !done;) {
     self->receive(
@@ -614,7 +651,7 @@ std::shared_ptr<hs_result> handshakes(context& cx, caf::scoped_actor& self,
                            static_cast<unsigned long long>(out->launched.load()),
                            static_cast<unsigned long long>(out->established.load()),
                            static_cast<unsigned long long>(out->failures.load()));
-              if (rcv && out->failures.load() > 0) {
+              if (rcv && out->failures.load() > 0 && !expect_refusals) {
                 int status = 0;
                 if (::waitpid(rcv->proc.pid, &status, WNOHANG) == rcv->proc.pid)
                   die("the receiving process ended: "
@@ -631,7 +668,7 @@ std::shared_ptr<hs_result> handshakes(context& cx, caf::scoped_actor& self,
               if (seconds_since(t0) > 60) die("handshakes: timeout");
             });
   }
-  if (out->failed != 0 || out->lat_us.size() != n)
+  if (!expect_refusals && (out->failed != 0 || out->lat_us.size() != n))
     die("handshakes: " + std::to_string(out->failed) + " of " + std::to_string(n)
         + " failed");
   return out;
@@ -644,12 +681,7 @@ hs_figures hs_stats(const hs_result& r) {
 
 void close_sessions(const hs_result& r) {
   for (auto& s : r.sessions) caf::anon_send_exit(s, caf::exit_reason::user_shutdown);
-}
-
-caf::actor remote_gate(context& cx, uint16_t port) {
-  auto g = cx.sys.middleman().remote_actor<nz::peer_gate_actor>("127.0.0.1", port);
-  if (!g) die("remote peer gate: " + cx.sys.render(g.error()));
-  return caf::actor_cast<caf::actor>(*g);
+  caf::anon_send_exit(r.collector, caf::exit_reason::user_shutdown);
 }
 
 void streams(context& cx, caf::scoped_actor& self, repetition& rep, int run) {
@@ -701,12 +733,11 @@ void sessions_phase(context& cx, caf::scoped_actor& self, repetition& rep, int r
       "core_hs     run=%d handshakes=%llu rate=%.0f/s (%.0f us each, one thread)\n", run,
       static_cast<unsigned long long>(cx.handshakes), rep.core_hs, 1e6 / rep.core_hs);
 
-  auto r2 = start_receiver(cx.exe, node_max_sessions);
-  auto gate = remote_gate(cx, r2.gate_port);
+  auto r2 = start_receiver(cx.exe, node_max_sessions, peer_limits::raised);
   std::vector<std::shared_ptr<hs_result>> open;
   uint64_t up = 0;
   auto add = [&](uint64_t n, uint64_t window) {
-    open.push_back(handshakes(cx, self, gate, r2.gate_port, n, window, &r2));
+    open.push_back(handshakes(cx, self, r2.gate_port, n, window, &r2));
     up += n;
     r2.await_sessions(up);
     return open.back();
@@ -762,6 +793,88 @@ repetition run_once(context& cx, int run) {
   return rep;
 }
 
+/// The receiver's counter `key` (family{labels}) from a "metrics" answer; 0
+/// if absent.
+double metric_value(const std::string& text, const std::string& key) {
+  auto at = text.find(" " + key + " ");
+  if (at == std::string::npos) return 0;
+  return std::strtod(text.c_str() + at + key.size() + 2, nullptr);
+}
+
+/// At the node's default limits (once, after the repetitions): a sealed 1 KiB
+/// stream long enough to outlast the frame-rate burst, and handshake attempts
+/// one at a time against the default admission limits.
+struct defaults_figures {
+  uint64_t messages = 0;
+  double rate = 0;       ///< whole stream
+  double sustained = 0;  ///< after the first defaults_mark messages
+  double throttled = 0;  ///< receiver's nzcore_peer_throttled_total
+  uint64_t attempts = 0, established = 0;
+  double refused = 0;  ///< receiver's handshake failures {rate_per_source}
+  double half_open_refused = 0;
+  hs_figures hs;
+  double hs_seconds = 0;
+};
+
+/// Sealed messages in the defaults stream, and where its sustained rate starts:
+/// past the 40,000-record burst of the default frame-rate bucket.
+constexpr uint64_t defaults_messages = 100000;
+constexpr uint64_t defaults_mark = 50000;
+
+defaults_figures defaults_phase(context& cx, caf::scoped_actor& self) {
+  defaults_figures d;
+  auto r3 = start_receiver(cx.exe, node_max_sessions, peer_limits::defaults);
+  std::string peer;
+  self->request(caf::actor_cast<nz::peer_manager_actor>(cx.node.manager), request_timeout,
+                nz::peer_connect_atom::value, std::string{"127.0.0.1"}, r3.gate_port)
+      .receive([&](std::string& id) { peer = id; },
+               [&](caf::error& err) {
+                 die("peer_connect (defaults): " + cx.sys.render(err));
+               });
+  auto sink = cx.sys.middleman().remote_actor("127.0.0.1", r3.sink_port);
+  if (!sink) die("remote sink (defaults): " + cx.sys.render(sink.error()));
+  context c3 = cx;
+  c3.peer = peer;
+  c3.sink = *sink;
+  stream_result res;
+  d.messages = defaults_messages;
+  std::printf(
+      "defaults    receiver with the node's default limits (frame rate 20000/s, "
+      "burst 40000; 10 handshakes/s per source; 64 half-open)\n");
+  d.rate = stream(c3, self, path::sealed, 1024, defaults_messages, 0, nullptr, &res,
+                  defaults_mark);
+  if (res.mark_seconds > 0 && res.seconds > res.mark_seconds)
+    d.sustained = static_cast<double>(defaults_messages - res.mark_delivered)
+                  / (res.seconds - res.mark_seconds);
+  auto m = r3.metrics();
+  d.throttled = metric_value(m, "nzcore_peer_throttled_total");
+  d.attempts = cx.handshakes;
+  auto h = handshakes(c3, self, r3.gate_port, d.attempts, 1, &r3, true);
+  d.established = h->lat_us.size();
+  d.hs = hs_stats(*h);
+  d.hs_seconds = h->seconds;
+  m = r3.metrics();
+  d.refused = metric_value(m, "nzcore_peer_handshake_failures_total{rate_per_source}");
+  d.half_open_refused =
+      metric_value(m, "nzcore_peer_handshake_failures_total{too_many_half_open}");
+  std::printf(
+      "defaults    sealed 1 KiB messages=%llu rate=%.0f/s, after the first %llu: "
+      "%.0f/s; receiver throttled its link %.0f times\n",
+      static_cast<unsigned long long>(d.messages), d.rate,
+      static_cast<unsigned long long>(defaults_mark), d.sustained, d.throttled);
+  std::printf(
+      "defaults    handshakes attempted=%llu (1 in flight) established=%llu in %.3f s "
+      "(%.1f/s); refused: rate_per_source %.0f, too_many_half_open %.0f; "
+      "established p50=%.0f us p99=%.0f us\n",
+      static_cast<unsigned long long>(d.attempts),
+      static_cast<unsigned long long>(d.established), d.hs_seconds,
+      static_cast<double>(d.established) / d.hs_seconds, d.refused, d.half_open_refused,
+      d.hs.p50, d.hs.p99);
+  close_sessions(*h);
+  r3.quit();
+  return d;
+}
+
 template <class F>
 double med(const std::vector<repetition>& reps, F f) {
   std::vector<double> xs;
@@ -781,9 +894,14 @@ std::string runs(const std::vector<repetition>& reps,
   return s;
 }
 
-void summary(const std::vector<repetition>& reps, uint64_t hs_in_flight) {
-  std::printf("\nsummary: median of %d repetitions (each run's figures in brackets)\n",
-              repeats);
+void summary(const std::vector<repetition>& reps, uint64_t hs_in_flight,
+             const defaults_figures& d) {
+  std::printf(
+      "\nsummary: median of %d repetitions (each run's figures in brackets); peer "
+      "limits raised: frame rate 100 M records/s per link (default 20,000), "
+      "handshakes 1 M/s per source (default 10), half-open 100,000 at the gate "
+      "(default 64) and 10,000 at the manager (default 64)\n",
+      repeats);
   for (size_t k = 0; k < 3; ++k) {
     auto size = static_cast<double>(sizes[k]);
     auto row = [&](const char* name, double size_figures::*m) {
@@ -848,6 +966,15 @@ void summary(const std::vector<repetition>& reps, uint64_t hs_in_flight) {
       runs(reps, send, "%.0f").c_str(),
       med(reps, [](const repetition& r) { return r.recv_before; }) / 1048576.0,
       med(reps, maps), runs(reps, maps, "%.1f").c_str());
+  std::printf(
+      "  at the default limits (once): sealed 1 KiB %.0f msg/s over %llu messages "
+      "(%.0f/s after the first %llu; throttled %.0f times); handshakes %llu of %llu "
+      "established (%.1f/s), %.0f refused by rate_per_source\n",
+      d.rate, static_cast<unsigned long long>(d.messages), d.sustained,
+      static_cast<unsigned long long>(defaults_mark), d.throttled,
+      static_cast<unsigned long long>(d.established),
+      static_cast<unsigned long long>(d.attempts),
+      static_cast<double>(d.established) / d.hs_seconds, d.refused);
 }
 
 int raw_main(int argc, char** argv) {
@@ -895,7 +1022,10 @@ int core_main(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   if (argc >= 2 && std::strcmp(argv[1], "--receiver") == 0)
-    return receiver_main(argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 1000);
+    return receiver_main(argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 1000,
+                         argc > 3 && std::strcmp(argv[3], "defaults") == 0
+                             ? peer_limits::defaults
+                             : peer_limits::raised);
   if (argc >= 2 && std::strcmp(argv[1], "--raw") == 0) return raw_main(argc, argv);
   if (argc >= 2 && std::strcmp(argv[1], "--core") == 0) return core_main(argc, argv);
   auto arg = [&](int i, uint64_t def) {
@@ -923,12 +1053,19 @@ int main(int argc, char** argv) {
   print_clock("start");
   nz::log::set_level(nz::log::level::error);
   auto exe = self_exe();
-  auto r1 = start_receiver(exe, node_max_sessions);
+  // Each session is a TCP connection on both sides: make room for the
+  // sessions phase (and for the receivers, which inherit the limit).
+  struct rlimit nofile {};
+  if (::getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < nofile.rlim_max) {
+    nofile.rlim_cur = nofile.rlim_max;
+    (void)::setrlimit(RLIMIT_NOFILE, &nofile);
+  }
+  auto r1 = start_receiver(exe, node_max_sessions, peer_limits::raised);
 
   caf::actor_system_config cfg;
   configure_node(cfg);
   caf::actor_system sys{cfg};
-  auto node = start_node(sys, node_max_sessions);
+  auto node = start_node(sys, node_max_sessions, peer_limits::raised);
   g_tmp = node.tmp->str();
   caf::scoped_actor self{sys};
   std::string peer;
@@ -951,17 +1088,24 @@ int main(int argc, char** argv) {
       static_cast<unsigned long long>(hs_in_flight), repeats,
       static_cast<int>(::getpid()), static_cast<int>(r1.proc.pid), connect_ms,
       peer.substr(0, 16).c_str());
-  context cx{sys,          node,     exe,    r1, peer,     *sink,       caf::actor{},
+  std::printf(
+      "nz_bench_peer: peer transport: TCP on 127.0.0.1 (listen_tcp + spawn_peer_gate, "
+      "dial_peer, one peer_link per connection); peer limits RAISED for the "
+      "measurements: frame rate 100 M records/s per link (default 20,000, burst "
+      "40,000), handshakes 1 M/s per source (default 10), half-open 100,000 at the "
+      "gate and 10,000 at the manager (default 64 each); a last phase runs at the "
+      "defaults\n");
+  context cx{sys,          node,     exe,    r1, peer,     *sink,
              caf::actor{}, messages, window, hs, sessions, hs_in_flight};
-  cx.gate = remote_gate(cx, r1.gate_port);
   // An initiator session of our own with the receiver, for path::direct.
-  auto direct = handshakes(cx, self, cx.gate, r1.gate_port, 1, 1, &r1);
+  auto direct = handshakes(cx, self, r1.gate_port, 1, 1, &r1);
   cx.direct = direct->sessions.at(0);
   r1.await_sessions(2);
 
   std::vector<repetition> reps;
   for (int r = 1; r <= repeats; ++r) reps.push_back(run_once(cx, r));
-  summary(reps, hs_in_flight);
+  auto defaults = defaults_phase(cx, self);
+  summary(reps, hs_in_flight, defaults);
   r1.quit();
   print_clock("end");
   std::printf("nz_bench_peer: %.1f s\n", seconds_since(t_start));

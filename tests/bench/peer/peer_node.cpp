@@ -22,6 +22,7 @@
 #include "actors/identity/identity_actor.hpp"
 #include "actors/peer/peer_gate.hpp"
 #include "actors/peer/peer_manager.hpp"
+#include "actors/peer/tcp_socket.hpp"
 #include "messages/identity_api.hpp"
 #include "messages/metrics_api.hpp"
 #include "messages/peer_api.hpp"
@@ -180,6 +181,26 @@ caf::behavior sink_impl(sink_ptr self, peer_manager_actor manager) {
 
 }  // namespace
 
+const char* to_string(peer_limits x) {
+  return x == peer_limits::raised ? "raised" : "defaults";
+}
+
+peer_link_options bench_link_options(peer_limits x) {
+  peer_link_options o;
+  if (x == peer_limits::raised) o.frame_rate = {100000000, 1000, 200000000};
+  return o;
+}
+
+peer_gate_options bench_gate_options(peer_limits x) {
+  peer_gate_options o;
+  o.link = bench_link_options(x);
+  if (x == peer_limits::raised) {
+    o.limits.per_source_per_s = 1000000;
+    o.limits.max_half_open = 100000;
+  }
+  return o;
+}
+
 void configure_node(caf::actor_system_config& cfg) {
   register_types(cfg);
   cfg.load<caf::io::middleman>();
@@ -188,7 +209,7 @@ void configure_node(caf::actor_system_config& cfg) {
   cfg.set("logger.verbosity", caf::atom("quiet"));
 }
 
-node_services start_node(caf::actor_system& sys, uint64_t max_sessions) {
+node_services start_node(caf::actor_system& sys, uint64_t max_sessions, peer_limits lim) {
   node_services n;
   n.reg = std::make_shared<service_registry>();
   n.tmp = std::make_unique<test::temp_dir>("nz-bench-peer");
@@ -223,6 +244,8 @@ node_services start_node(caf::actor_system& sys, uint64_t max_sessions) {
   peer_manager_options po;
   po.admission.policy = "open";
   po.max_sessions = max_sessions;
+  po.link = bench_link_options(lim);
+  if (lim == peer_limits::raised) po.max_half_open = 10000;
   set_peer_journal(po, 0);
   n.reg->declare("peers", "", "worker");
   auto mgr = spawn_peer_manager(sys, n.reg, po);
@@ -261,21 +284,23 @@ uint64_t rss_bytes() {
   return static_cast<uint64_t>(resident) * static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
 }
 
-int receiver_main(uint64_t max_sessions) {
+int receiver_main(uint64_t max_sessions, peer_limits lim) {
   if (sodium_init() < 0) node_die("sodium_init failed");
   log::set_level(log::level::error);
   caf::actor_system_config cfg;
   configure_node(cfg);
   caf::actor_system sys{cfg};
-  auto node = start_node(sys, max_sessions);
-  auto gate = spawn_peer_gate(sys, node.reg);
-  auto gate_port = sys.middleman().publish(caf::actor_cast<peer_gate_actor>(gate), 0,
-                                           "127.0.0.1", true);
-  if (!gate_port) node_die("publish the peer gate: " + sys.render(gate_port.error()));
+  auto node = start_node(sys, max_sessions, lim);
+  // As the node does it (actors/node/node_runner.cpp, publish_peer_gate).
+  auto listener = listen_tcp("127.0.0.1", 0);
+  if (!listener) node_die("listen for peers: " + listener.error());
+  auto gate = spawn_peer_gate(sys, listener->fd, node.reg, bench_gate_options(lim));
+  (void)gate;
+  auto gate_port = listener->port;
   auto sink = sys.spawn(sink_impl, caf::actor_cast<peer_manager_actor>(node.manager));
   auto sink_port = sys.middleman().publish(sink, 0, "127.0.0.1", true);
   if (!sink_port) node_die("publish the sink: " + sys.render(sink_port.error()));
-  std::printf("ready %u %u %d\n", static_cast<unsigned>(*gate_port),
+  std::printf("ready %u %u %d\n", static_cast<unsigned>(gate_port),
               static_cast<unsigned>(*sink_port), static_cast<int>(::getpid()));
   std::fflush(stdout);
   caf::scoped_actor self{sys};
