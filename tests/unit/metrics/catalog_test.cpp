@@ -74,7 +74,10 @@ TEST_CASE("the catalog holds the families other subsystems emit, with their labe
   CHECK(reg.add("nzcore_trust_log_damaged_total", {}, 1) == update_status::ok);
   CHECK(reg.add("nzcore_peer_failures_detected_total", {}, 1) == update_status::ok);
   CHECK(reg.value("nzcore_trust_syncs_total", {"rejected"}) == 0);
-  CHECK(reg.family_count() == 28);
+  CHECK(reg.add("nzcore_peer_throttled_total", {}, 1) == update_status::ok);
+  CHECK(reg.add("nzcore_peer_connections_closed_total", {"slow_reader"}, 1)
+        == update_status::ok);
+  CHECK(reg.family_count() == 30);
 }
 
 TEST_CASE("journal commit buckets run from 50 microseconds to 1 second") {
