@@ -21,7 +21,7 @@ void check(bool ok) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 1) return 0;
-  size_t chunk = size_t{data[0] >> 1} + 1;
+  size_t chunk = static_cast<size_t>(data[0] >> 1) + 1;
   record_reader rd(data[0] % 2 == 0 ? max_record_len : 300);
   data += 1;
   size -= 1;
