@@ -20,6 +20,7 @@
 //   debt; while it is unpaid the link does not read, so TCP pushes back on the
 //   peer and the average rate stays at the limit. Nothing read is ever dropped
 //   (a lost sealed frame would break the session's counters).
+// - Inbound links also end with the peer gate (node shutdown).
 // - The link ends when the connection closes, when its session ends, or on an
 //   exit message; the session monitors it and ends with it.
 #pragma once
@@ -57,6 +58,11 @@ struct peer_link_options {
 caf::actor spawn_outbound_peer_link(caf::actor_system& sys, int fd, caf::actor session,
                                     std::shared_ptr<service_registry> reg,
                                     peer_link_options opts);
+
+/// Links not yet terminated in this process. A node waits for 0 after its
+/// peer gate ended and before the middleman stops: a broker that gets a message
+/// once the multiplexer has stopped is never resumed nor freed (CAF 0.17).
+size_t peer_links_alive();
 
 /// Forks the inbound link for the accepted connection `hdl` of the peer gate
 /// `gate` (which must be running the call, in its handler). The gate gets

@@ -40,7 +40,10 @@ peer-max-half-open={MAX_HALF_OPEN}
 peer-handshakes-per-source={PER_SOURCE}
 peer-frame-rate={FRAME_RATE}
 """
-RSS_LIMIT_KIB = 32 * 1024   # no attack may grow B's VmRSS by this much
+# No attack may grow B's VmRSS by this much. Under AddressSanitizer (the
+# sanitizer tree's nzcore) freed memory sits in quarantine and shadow memory
+# grows with it, so the bound is wider there; the 512 MiB claims stay far above.
+RSS_LIMIT_KIB = (160 if "asan" in os.environ.get("NZCORE", "") else 32) * 1024
 CLOSE_AT_ONCE_MS = 1000     # "closed at once": well below the handshake timeout
 ROGUE_SEED = "52" * 32      # the identity B is made to trust (frame flood)
 IDS = "1-300"               # guessed actor ids on the admin port

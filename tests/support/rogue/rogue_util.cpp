@@ -35,7 +35,7 @@ std::string hex(const uint8_t* p, size_t n) {
 
 bytes random_bytes(size_t n) {
   bytes out(n);
-  randombytes_buf(out.data(), out.size());
+  if (n > 0) randombytes_buf(out.data(), out.size());
   return out;
 }
 
