@@ -3,7 +3,7 @@
 // connection it applies the handshake admission limits (per source address per
 // second, half-open handshakes; actors/peer/manager/handshake_limiter.hpp) and
 // either closes the connection (counted by reason in
-// nzcore_peer_handshake_failures_total) or forks a peer_link that owns it
+// nzcore_peer_handshake_failures_total) or starts a peer_link that owns it
 // (actors/peer/peer_link.hpp). A half-open slot is freed when the link reports
 // its session established, when the link ends, or after the handshake timeout.
 // Like the admin gate it lives outside the supervision tree for the whole

@@ -4,7 +4,7 @@
 // peer_session. It never decrypts or interprets a record beyond its kind.
 //
 // Contracts:
-// - Inbound links (forked by the peer gate for each accepted connection): the
+// - Inbound links (started by the peer gate for each accepted connection): the
 //   first record must be a hello and arrive within `handshake_timeout`; it goes
 //   to the peer manager ("peers" service) as (peer_hello, msg1, link). The first
 //   session that sends (peer_link) owns the link; before that, any further
@@ -64,7 +64,7 @@ caf::actor spawn_outbound_peer_link(caf::actor_system& sys, int fd, caf::actor s
 /// once the multiplexer has stopped is never resumed nor freed (CAF 0.17).
 size_t peer_links_alive();
 
-/// Forks the inbound link for the accepted connection `hdl` of the peer gate
+/// Starts the inbound link for the accepted connection `hdl` of the peer gate
 /// `gate` (which must be running the call, in its handler). The gate gets
 /// (peer_up) from the link once its session is established.
 caf::actor fork_inbound_peer_link(caf::io::broker* gate, caf::io::connection_handle hdl,
