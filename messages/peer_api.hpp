@@ -41,6 +41,8 @@ using peer_connect_atom = caf::atom_constant<caf::atom("pconnect")>;
 using peer_ping_atom = caf::atom_constant<caf::atom("pping")>;
 using peer_stats_atom = caf::atom_constant<caf::atom("pstats")>;
 using peer_send_atom = caf::atom_constant<caf::atom("psend")>;
+/// One-way channel send: no message id, no reply (errors are counted).
+using peer_post_atom = caf::atom_constant<caf::atom("ppost")>;
 using peer_listen_atom = caf::atom_constant<caf::atom("plisten")>;
 using peer_request_atom = caf::atom_constant<caf::atom("prequest")>;
 using peer_deliver_atom = caf::atom_constant<caf::atom("pdeliver")>;
@@ -126,6 +128,10 @@ using peer_manager_actor = caf::typed_actor<
     /// deliver(message) from a local session.
     caf::replies_to<peer_send_atom, std::string, std::string, std::vector<uint8_t>,
                     uint64_t>::with<uint64_t>,
+    /// post(peer, channel, payload): send without a reply, in order with
+    /// sends; refused posts (no session, bad channel) are counted in
+    /// nzcore_peer_dropped_total{reason="post_refused"}.
+    caf::reacts_to<peer_post_atom, std::string, std::string, std::vector<uint8_t>>,
     caf::replies_to<peer_listen_atom, std::string, uint64_t,
                     uint32_t>::with<channel_batch>,
     caf::replies_to<peer_request_atom, std::string, std::string, std::vector<uint8_t>,

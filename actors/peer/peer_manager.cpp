@@ -535,6 +535,17 @@ peer_manager_actor::behavior_type manager_impl(self_ptr self,
                        reply_to);
         return caf::delegated<uint64_t>{};
       },
+      [self](peer_post_atom, std::string& who, std::string& channel,
+             std::vector<uint8_t>& payload) {
+        std::string why;
+        auto h = find_peer(self, who, why);
+        if (!h) {
+          metric_add(*self->state.reg, "nzcore_peer_dropped_total", {"post_refused"});
+          return;
+        }
+        // Forwarded as is (the caller stays the sender; nothing is answered).
+        self->delegate(*h, peer_post_atom::value, std::move(channel), std::move(payload));
+      },
       [self](peer_listen_atom, std::string& channel, uint64_t after,
              uint32_t wait_ms) -> caf::result<channel_batch> {
         auto rp = self->make_response_promise<channel_batch>();

@@ -171,6 +171,21 @@ caf::behavior session_impl(self_ptr self, std::shared_ptr<service_registry> reg,
             peer::encode_channel_frame({channel, id, reply_to, std::move(payload)}));
         return id;
       },
+      [self](peer_post_atom, std::string& channel, std::vector<uint8_t>& payload) {
+        auto& st = self->state;
+        if (!from_local(self)) {
+          count_drop(self, "foreign_sender");
+          return;
+        }
+        if (!st.established || !peer::valid_channel_name(channel)
+            || payload.size() > peer::max_channel_payload) {
+          count_drop(self, "post_refused");
+          return;
+        }
+        auto id = st.next_message_id++;
+        send_frame(self, "chan",
+                   peer::encode_channel_frame({channel, id, 0, std::move(payload)}));
+      },
       [self](peer_ping_atom) -> caf::result<int64_t> {
         auto& st = self->state;
         if (!from_local(self)) {

@@ -2,6 +2,7 @@
 // cursor, long polls, request/reply and request timeouts on the simulated clock.
 #include <doctest/doctest.h>
 
+#include "actors/peer/channel_codec.hpp"
 #include "peer_support.hpp"
 
 namespace {
@@ -176,4 +177,43 @@ TEST_CASE_FIXTURE(connected_nodes,
                                   uint64_t{0}, uint32_t{0});
   REQUIRE(inbox);
   CHECK(inbox->messages.size() == 1);
+}
+
+TEST_CASE_FIXTURE(connected_nodes,
+                  "channels: posts arrive in order between sends and get no reply; "
+                  "refused posts are counted") {
+  const std::string post_refused = "nzcore_peer_dropped_total{reason=\"post_refused\"}";
+  auto refused0 = metric(a, post_refused);
+  REQUIRE(ask<uint64_t>(a.mgr(), peer_send_atom::value, b.node_id, std::string{"post.ch"},
+                        bytes_of("s1"), uint64_t{0}));
+  for (int i = 1; i <= 3; ++i)
+    self->send(a.mgr(), peer_post_atom::value, b.node_id, std::string{"post.ch"},
+               bytes_of("p" + std::to_string(i)));
+  run();
+  REQUIRE(ask<uint64_t>(a.mgr(), peer_send_atom::value, b.node_id, std::string{"post.ch"},
+                        bytes_of("s2"), uint64_t{0}));
+  auto batch = ask<channel_batch>(b.mgr(), peer_listen_atom::value, std::string{"post.ch"},
+                                  uint64_t{0}, uint32_t{0});
+  REQUIRE(batch);
+  REQUIRE(batch->messages.size() == 5);
+  const char* want[] = {"s1", "p1", "p2", "p3", "s2"};
+  for (size_t i = 0; i < 5; ++i) {
+    CHECK(text_of(batch->messages[i].payload) == want[i]);
+    CHECK(batch->messages[i].id == i + 1);  // one id sequence for sends and posts
+  }
+  // Nothing came back to the poster.
+  CHECK(self->mailbox().empty());
+  // Unknown peer, bad channel name, oversized payload: counted, nothing sent.
+  self->send(a.mgr(), peer_post_atom::value, std::string{"0123456789abcdef"},
+             std::string{"post.ch"}, bytes_of("x"));
+  self->send(a.mgr(), peer_post_atom::value, b.node_id, std::string{"Bad Name"},
+             bytes_of("x"));
+  self->send(a.mgr(), peer_post_atom::value, b.node_id, std::string{"post.ch"},
+             byte_vec(peer::max_channel_payload + 1, 0));
+  run();
+  CHECK(metric(a, post_refused) == refused0 + 3);
+  auto after = ask<channel_batch>(b.mgr(), peer_listen_atom::value, std::string{"post.ch"},
+                                  batch->next, uint32_t{0});
+  REQUIRE(after);
+  CHECK(after->messages.empty());
 }

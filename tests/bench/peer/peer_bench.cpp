@@ -43,6 +43,8 @@
 //   direct      the same, but peer_send goes straight to an initiator session
 //               spawned here (no sending manager hop); the receiving side is
 //               the same manager, inbox and listen.
+//   posted      the same as sealed, but one-way (peer_post: no message id, no
+//               reply), the way plain (a) sends
 //   plain (a)   the same payloads and window, unencrypted, as (bdata, bytes)
 //               messages from a driver actor straight to the remote sink over
 //               the middleman's (BASP) connection, credited the same way.
@@ -305,6 +307,7 @@ raw_result run_raw(const std::string& exe, size_t plain, uint64_t frames) {
 enum class path : uint8_t {
   sealed,  ///< peer_send to the sending node's manager (the node's API)
   direct,  ///< peer_send straight to an initiator session of ours (no manager hop)
+  posted,  ///< peer_post to the sending node's manager: one-way, like plain (a)
   plain,   ///< baseline (a): (bdata, bytes) straight to the remote sink
 };
 
@@ -314,6 +317,8 @@ const char* to_string(path x) {
       return "sealed";
     case path::direct:
       return "direct";
+    case path::posted:
+      return "posted";
     default:
       return "plain (a)";
   }
@@ -375,6 +380,9 @@ caf::behavior stream_driver(caf::event_based_actor* self, stream_params p,
         self->request(p.manager, request_timeout, nz::peer_send_atom::value, p.peer,
                       p.channel, *payload, uint64_t{0})
             .then([out](uint64_t) { ++out->acked; }, on_error);
+      } else if (p.via == path::posted) {
+        self->send(p.manager, nz::peer_post_atom::value, p.peer, p.channel, *payload);
+        ++out->acked;
       } else if (p.via == path::direct) {
         self->request(p.session, request_timeout, nz::peer_send_atom::value, p.channel,
                       *payload, uint64_t{0})
@@ -541,6 +549,7 @@ void await_done(caf::scoped_actor& self, const char* what) {
 
 struct size_figures {
   double sealed = 0, direct = 0, plain = 0, raw = 0, core = 0;  ///< messages per second
+  double posted = 0;    ///< sealed one-way (peer_post)
   double per_poll = 0;  ///< sealed: messages per listen reply
 };
 
@@ -574,7 +583,7 @@ struct context {
 
 std::string channel_name(int run, size_t size, path via) {
   auto c = "bench.r" + std::to_string(run) + ".s" + std::to_string(size);
-  return via == path::direct ? c + ".d" : c;
+  return via == path::direct ? c + ".d" : via == path::posted ? c + ".p" : c;
 }
 
 double stream(context& cx, caf::scoped_actor& self, path via, size_t size, uint64_t total,
@@ -692,6 +701,7 @@ void streams(context& cx, caf::scoped_actor& self, repetition& rep, int run) {
     auto& f = rep.by_size[k];
     f.sealed = stream(cx, self, path::sealed, size, n, run, &f.per_poll);
     f.direct = stream(cx, self, path::direct, size, n, run);
+    f.posted = stream(cx, self, path::posted, size, n, run);
     f.plain = stream(cx, self, path::plain, size, n, run);
     auto plain_len =
         chan_plaintext_size(size, channel_name(run, size, path::sealed).c_str());
@@ -709,9 +719,10 @@ void streams(context& cx, caf::scoped_actor& self, repetition& rep, int run) {
                 size, static_cast<unsigned long long>(n), f.core);
     std::printf(
         "ratios      run=%d size=%zu sealed/plain(a)=%.3f sealed/raw(b)=%.3f "
-        "plain(a)/raw(b)=%.3f direct/plain(a)=%.3f sealed/core=%.3f\n",
+        "plain(a)/raw(b)=%.3f direct/plain(a)=%.3f sealed/core=%.3f "
+        "posted/plain(a)=%.3f\n",
         run, size, f.sealed / f.plain, f.sealed / f.raw, f.plain / f.raw,
-        f.direct / f.plain, f.sealed / f.core);
+        f.direct / f.plain, f.sealed / f.core, f.posted / f.plain);
   }
 }
 
@@ -912,6 +923,7 @@ void summary(const std::vector<repetition>& reps, uint64_t hs_in_flight,
     };
     row("sealed", &size_figures::sealed);
     row("direct", &size_figures::direct);
+    row("posted", &size_figures::posted);
     row("plain (a)", &size_figures::plain);
     row("raw (b)", &size_figures::raw);
     row("core", &size_figures::core);
@@ -926,6 +938,7 @@ void summary(const std::vector<repetition>& reps, uint64_t hs_in_flight,
     ratio("sealed/raw(b)", &size_figures::sealed, &size_figures::raw);
     ratio("plain(a)/raw(b)", &size_figures::plain, &size_figures::raw);
     ratio("direct/plain(a)", &size_figures::direct, &size_figures::plain);
+    ratio("posted/plain(a)", &size_figures::posted, &size_figures::plain);
     ratio("sealed/direct", &size_figures::sealed, &size_figures::direct);
     ratio("sealed/core", &size_figures::sealed, &size_figures::core);
     auto mpp = [k](const repetition& r) { return r.by_size[k].per_poll; };
