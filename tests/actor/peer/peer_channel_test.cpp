@@ -192,8 +192,8 @@ TEST_CASE_FIXTURE(connected_nodes,
   run();
   REQUIRE(ask<uint64_t>(a.mgr(), peer_send_atom::value, b.node_id, std::string{"post.ch"},
                         bytes_of("s2"), uint64_t{0}));
-  auto batch = ask<channel_batch>(b.mgr(), peer_listen_atom::value, std::string{"post.ch"},
-                                  uint64_t{0}, uint32_t{0});
+  auto batch = ask<channel_batch>(b.mgr(), peer_listen_atom::value,
+                                  std::string{"post.ch"}, uint64_t{0}, uint32_t{0});
   REQUIRE(batch);
   REQUIRE(batch->messages.size() == 5);
   const char* want[] = {"s1", "p1", "p2", "p3", "s2"};
@@ -212,8 +212,8 @@ TEST_CASE_FIXTURE(connected_nodes,
              byte_vec(peer::max_channel_payload + 1, 0));
   run();
   CHECK(metric(a, post_refused) == refused0 + 3);
-  auto after = ask<channel_batch>(b.mgr(), peer_listen_atom::value, std::string{"post.ch"},
-                                  batch->next, uint32_t{0});
+  auto after = ask<channel_batch>(b.mgr(), peer_listen_atom::value,
+                                  std::string{"post.ch"}, batch->next, uint32_t{0});
   REQUIRE(after);
   CHECK(after->messages.empty());
 }

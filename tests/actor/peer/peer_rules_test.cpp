@@ -216,12 +216,7 @@ TEST_CASE_FIXTURE(connected_nodes,
 TEST_CASE_FIXTURE(two_nodes,
                   "sender checks: a stranger's handshake timer tick does not end a "
                   "handshake") {
-  auto link = dial_raw(b);
-  auto drv = driver_for(a, peer::noise::role::initiator);
-  auto msg1 = drv.start();
-  REQUIRE(msg1);
-  write_records(link, {make_record(peer::record_kind::hello, *msg1)});
-  run();
+  auto [link, drv] = say_hello(a, b);
   auto live = live_sessions();
   REQUIRE(live.size() == 1);
   auto responder = live.front().handle;
@@ -393,12 +388,7 @@ TEST_CASE_FIXTURE(two_nodes,
                   "hostile records: the genuine handshake of a raw initiator "
                   "establishes a session") {
   // The counterpart of the refusals above: the same steps, untampered.
-  auto link = dial_raw(b);
-  auto drv = driver_for(a, peer::noise::role::initiator);
-  auto msg1 = drv.start();
-  REQUIRE(msg1);
-  write_records(link, {make_record(peer::record_kind::hello, *msg1)});
-  run();
+  auto [link, drv] = say_hello(a, b);
   auto& raw = *raws.back();
   REQUIRE(raw.received.size() == 1);
   auto reply = drv.on_msg2(
@@ -421,12 +411,7 @@ TEST_CASE_FIXTURE(two_nodes,
 TEST_CASE_FIXTURE(two_nodes,
                   "hostile records: an abort during the handshake ends the responder "
                   "without a session") {
-  auto link = dial_raw(b);
-  auto drv = driver_for(a, peer::noise::role::initiator);
-  auto msg1 = drv.start();
-  REQUIRE(msg1);
-  write_records(link, {make_record(peer::record_kind::hello, *msg1)});
-  run();
+  auto [link, drv] = say_hello(a, b);
   REQUIRE(list(b)->size() == 1);
   write_records(link, {make_record(peer::record_kind::abort)});
   run();

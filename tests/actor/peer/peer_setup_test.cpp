@@ -189,12 +189,7 @@ TEST_CASE_FIXTURE(two_nodes,
 TEST_CASE_FIXTURE(two_nodes,
                   "setup: a handshake that is still running sends no (peer_up)") {
   // The test speaks for a second process of a: a genuine hello, then nothing.
-  auto link = dial_raw(b);
-  auto drv = driver_for(a, peer::noise::role::initiator);
-  auto msg1 = drv.start();
-  REQUIRE(msg1);
-  write_records(link, {make_record(peer::record_kind::hello, *msg1)});
-  run();
+  auto [link, drv] = say_hello(a, b);
   auto lb = links_of(b);
   REQUIRE(lb.size() == 1);
   CHECK(lb[0]->hellos == 1);

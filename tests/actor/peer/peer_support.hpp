@@ -599,6 +599,22 @@ struct peer_fixture {
     return c;
   }
 
+  /// A raw connection to `to` on which the test, speaking for `as` as an
+  /// initiator, sent a genuine hello (Noise message 1), delivered by run().
+  struct raw_hello {
+    caf::actor link;
+    peer::handshake_driver driver;
+  };
+  raw_hello say_hello(const peer_node& as, const peer_node& to) {
+    auto link = dial_raw(to);
+    auto drv = driver_for(as, peer::noise::role::initiator);
+    auto msg1 = drv.start();
+    REQUIRE(msg1);
+    write_records(link, {make_record(peer::record_kind::hello, *msg1)});
+    run();
+    return {link, std::move(drv)};
+  }
+
   /// A handshake driver speaking for node `of` (the test's side of a raw
   /// connection).
   peer::handshake_driver driver_for(const peer_node& of, peer::noise::role r) {

@@ -107,12 +107,7 @@ TEST_CASE_FIXTURE(connected_nodes,
                   "teardown: a closed connection during the handshake counts as a "
                   "failed handshake") {
   // A second process of a (the test) says hello to b and then hangs up.
-  auto link = dial_raw(b);
-  auto drv = driver_for(a, peer::noise::role::initiator);
-  auto msg1 = drv.start();
-  REQUIRE(msg1);
-  write_records(link, {make_record(peer::record_kind::hello, *msg1)});
-  run();
+  auto [link, drv] = say_hello(a, b);
   REQUIRE(list(b)->size() == 2);
   self->send_exit(caf::actor_cast<caf::actor>(raws.back()->peer), caf::exit_reason::kill);
   run();
@@ -328,12 +323,7 @@ TEST_CASE_FIXTURE(nodes_with_short_handshake,
                   "handshake timeout: a responder whose initiator never sends message 3 "
                   "ends after the timeout") {
   // The test speaks for a second process of a: a genuine hello, then silence.
-  auto link = dial_raw(b);
-  auto drv = driver_for(a, peer::noise::role::initiator);
-  auto msg1 = drv.start();
-  REQUIRE(msg1);
-  write_records(link, {make_record(peer::record_kind::hello, *msg1)});
-  run();
+  auto [link, drv] = say_hello(a, b);
   REQUIRE(raws.size() == 1);
   CHECK(raws[0]->count(peer::record_kind::handshake2) == 1);
   auto lb = list(b);
