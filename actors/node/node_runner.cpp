@@ -406,18 +406,8 @@ int run_node(int argc, char** argv, run_options opts) {
       caf::anon_send_exit(admin->gate, caf::exit_reason::user_shutdown);
     }
     if (peer.gate) {
-      // The gate and every link (they end with the gate or their session) must
-      // be gone before the middleman stops (actors/peer/peer_link.hpp).
-      self->monitor(peer.gate);
+      // Inbound links end with the gate; outbound ones ended with their sessions.
       caf::anon_send_exit(peer.gate, caf::exit_reason::user_shutdown);
-      self->receive(
-          [](caf::down_msg&) {},
-          caf::after(std::chrono::seconds(2)) >>
-              [] { log::warn("node", "the peer gate did not stop within 2 s"); });
-      for (int i = 0; i < 200 && peer_links_alive() > 0; ++i)
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-      if (auto n = peer_links_alive())
-        log::warn("node", "{} peer connection(s) still open at exit", n);
       ::unlink(dir.path("peer.port").c_str());
     }
     dir.remove_port();

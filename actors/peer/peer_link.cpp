@@ -1,6 +1,5 @@
 #include "actors/peer/peer_link.hpp"
 
-#include <atomic>
 #include <chrono>
 #include <optional>
 #include <utility>
@@ -57,10 +56,8 @@ int64_t now_ms(self_ptr self) {
       .count();
 }
 
-/// Ends the link. Reading stops first: CAF 0.17's stream keeps itself (and so
-/// the scribe and this broker) alive while it is registered for reading, and a
-/// graceful close waits for the peer's FIN; a process ending in between would
-/// leave the broker behind (LeakSanitizer's report on shutdown).
+/// Ends the link: stops reading at once (nothing more reaches the session)
+/// and quits; the broker's cleanup closes the connection.
 void end_link(self_ptr self) {
   self->halt(self->state.hdl);
   self->quit(caf::exit_reason::user_shutdown);  // cleanup closes the connection
@@ -259,13 +256,9 @@ caf::behavior link_behavior(self_ptr self) {
   };
 }
 
-std::atomic<size_t> links_alive{0};
-
 void init_state(self_ptr self, caf::io::connection_handle hdl,
                 std::shared_ptr<service_registry> reg, peer_link_options opts) {
   auto& st = self->state;
-  ++links_alive;
-  self->attach_functor([] { --links_alive; });
   self->set_exception_handler(exception_to_error);
   st.reg = std::move(reg);
   st.opts = std::move(opts);
@@ -302,16 +295,11 @@ caf::behavior outbound_link(self_ptr self, int fd, caf::actor session,
 
 }  // namespace
 
-size_t peer_links_alive() {
-  return links_alive.load();
-}
-
 caf::actor fork_inbound_peer_link(caf::io::broker* gate, caf::io::connection_handle hdl,
                                   std::shared_ptr<service_registry> reg,
                                   peer_link_options opts) {
-  // Not broker::fork: a forked broker that gets its scribe after it was
-  // spawned was left behind at exit under LeakSanitizer; the scribe is added in
-  // the new broker's own initialisation instead, as middleman::spawn_client does.
+  // The new broker adopts the accepted scribe in its own initialisation, as
+  // middleman::spawn_client does.
   auto scribe = gate->take(hdl);
   if (!scribe) return {};
   return caf::actor_cast<caf::actor>(gate->system().middleman().spawn_broker(

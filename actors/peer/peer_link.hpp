@@ -59,11 +59,6 @@ caf::actor spawn_outbound_peer_link(caf::actor_system& sys, int fd, caf::actor s
                                     std::shared_ptr<service_registry> reg,
                                     peer_link_options opts);
 
-/// Links not yet terminated in this process. A node waits for 0 after its
-/// peer gate ended and before the middleman stops: a broker that gets a message
-/// once the multiplexer has stopped is never resumed nor freed (CAF 0.17).
-size_t peer_links_alive();
-
 /// Starts the inbound link for the accepted connection `hdl` of the peer gate
 /// `gate` (which must be running the call, in its handler). The gate gets
 /// (peer_up) from the link once its session is established.

@@ -88,7 +88,8 @@ session_result<std::vector<uint8_t>> session_cipher::seal(noise::bytes_view plai
 }
 
 session_result<void> session_cipher::seal_append(noise::bytes_view plaintext,
-                                                 uint64_t now_ms, std::vector<uint8_t>& out) {
+                                                 uint64_t now_ms,
+                                                 std::vector<uint8_t>& out) {
   if (plaintext.size > opts_.max_plaintext) {
     return make_session_error(session_errc::payload_too_long,
                               "plaintext over max_plaintext");

@@ -126,7 +126,8 @@ class session_cipher {
   /// seal(), appending the frame to `out` (which may already hold, say, a
   /// record's kind byte); on error `out` is as it was.
   [[nodiscard]] session_result<void> seal_append(noise::bytes_view plaintext,
-                                                 uint64_t now_ms, std::vector<uint8_t>& out);
+                                                 uint64_t now_ms,
+                                                 std::vector<uint8_t>& out);
 
   /// The plaintext of the next frame from the peer. Errors, checked in this
   /// order, each counted in counters().dropped and leaving keys and counters

@@ -67,6 +67,7 @@
 #include "runtime/log/log.hpp"
 #include "runtime/supervision/service_registry.hpp"
 #include "storage/storage_actor.hpp"
+#include "support/actor_fixture.hpp"
 #include "support/temp_dir.hpp"
 #include "test_link.hpp"
 
@@ -135,19 +136,9 @@ struct peer_credentials {
   byte_vec binding;
 };
 
-struct peer_fixture {
-  static caf::actor_system_config& init(caf::actor_system_config& cfg) {
-    nz::register_types(cfg);
-    cfg.set("scheduler.policy", caf::atom("testing"));
-    cfg.set("logger.verbosity", caf::atom("quiet"));
-    return cfg;
-  }
-
-  caf::actor_system_config cfg;
-  caf::actor_system sys{init(cfg)};
-  caf::scoped_actor self{sys, true};
-  caf::scheduler::test_coordinator& sched =
-      dynamic_cast<caf::scheduler::test_coordinator&>(sys.scheduler());
+/// The deterministic actor system comes from actor_fixture; run(), advance()
+/// and ask() below replace its versions (bounded runs, session bookkeeping).
+struct peer_fixture : actor_fixture {
   /// Every session actor seen so far (see run()).
   std::vector<caf::actor_addr> seen_sessions;
   /// Actors removed from the scheduler's queue by suspend().
