@@ -44,6 +44,7 @@ using peer_send_atom = caf::atom_constant<caf::atom("psend")>;
 /// One-way channel send: no message id, no reply (errors are counted).
 using peer_post_atom = caf::atom_constant<caf::atom("ppost")>;
 using peer_listen_atom = caf::atom_constant<caf::atom("plisten")>;
+using peer_route_atom = caf::atom_constant<caf::atom("proute")>;
 using peer_request_atom = caf::atom_constant<caf::atom("prequest")>;
 using peer_deliver_atom = caf::atom_constant<caf::atom("pdeliver")>;
 /// Local timer of a session: heartbeat and failure detection.
@@ -132,6 +133,14 @@ using peer_manager_actor = caf::typed_actor<
     /// sends; refused posts (no session, bad channel) are counted in
     /// nzcore_peer_dropped_total{reason="post_refused"}.
     caf::reacts_to<peer_post_atom, std::string, std::string, std::vector<uint8_t>>,
+    /// route(peer) -> the session actor (no_session if none): a local actor
+    /// that sends many messages to one peer sends (peer_post_atom, channel,
+    /// payload) or (peer_send_atom, channel, payload, reply_to) -> id straight
+    /// to it, one hop fewer than through the manager, in order with what the
+    /// manager forwards. The handle is good while the session lives (monitor
+    /// it; ask again after it ends). Sessions accept such messages from
+    /// actors of this node only; never hand the handle to a remote node.
+    caf::replies_to<peer_route_atom, std::string>::with<caf::actor>,
     caf::replies_to<peer_listen_atom, std::string, uint64_t,
                     uint32_t>::with<channel_batch>,
     caf::replies_to<peer_request_atom, std::string, std::string, std::vector<uint8_t>,

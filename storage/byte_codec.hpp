@@ -21,6 +21,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace nz::storage {
@@ -29,6 +30,8 @@ namespace nz::storage {
 class byte_writer {
  public:
   byte_writer() = default;
+  /// Appends after what `buf` already holds (take() gives it back, grown).
+  explicit byte_writer(std::vector<uint8_t> buf) : buf_(std::move(buf)) {}
 
   void put_u8(uint8_t x);
   void put_u32(uint32_t x);

@@ -5,7 +5,23 @@
 namespace nz::peer {
 
 namespace {
+
 constexpr uint8_t version = 1;
+
+size_t varint_size(uint64_t x) {
+  size_t n = 1;
+  for (; x >= 0x80; x >>= 7) ++n;
+  return n;
+}
+
+/// A length-prefixed field of at most `max` bytes, as a view.
+bool get_view(storage::byte_reader& r, size_t max, const uint8_t*& p, size_t& n) {
+  auto len = r.get_varint();
+  if (!len || *len > max || *len > r.remaining() || !r.get_raw(*len, p)) return false;
+  n = static_cast<size_t>(*len);
+  return true;
+}
+
 }  // namespace
 
 bool valid_channel_name(std::string_view name) {
@@ -17,33 +33,61 @@ bool valid_channel_name(std::string_view name) {
   return true;
 }
 
-std::vector<uint8_t> encode_channel_frame(const channel_frame& x) {
-  if (!valid_channel_name(x.channel) || x.payload.size() > max_channel_payload) return {};
-  storage::byte_writer w;
-  w.reserve(x.payload.size() + x.channel.size() + 24);
+size_t channel_frame_size(std::string_view channel, uint64_t id, uint64_t reply_to,
+                          size_t payload_size) {
+  return 1 + varint_size(channel.size()) + channel.size() + varint_size(id)
+         + varint_size(reply_to) + varint_size(payload_size) + payload_size;
+}
+
+void append_channel_frame(std::vector<uint8_t>& out, std::string_view channel,
+                          uint64_t id, uint64_t reply_to, const uint8_t* payload,
+                          size_t payload_size) {
+  if (!valid_channel_name(channel) || payload_size > max_channel_payload) return;
+  storage::byte_writer w{std::move(out)};
+  w.reserve(w.size() + channel_frame_size(channel, id, reply_to, payload_size));
   w.put_u8(version);
-  w.put_string(x.channel);
-  w.put_varint(x.id);
-  w.put_varint(x.reply_to);
-  w.put_bytes(x.payload);
-  return w.take();
+  w.put_string(channel);
+  w.put_varint(id);
+  w.put_varint(reply_to);
+  w.put_bytes(payload, payload_size);
+  out = w.take();
+}
+
+std::vector<uint8_t> encode_channel_frame(const channel_frame& x) {
+  std::vector<uint8_t> out;
+  append_channel_frame(out, x.channel, x.id, x.reply_to, x.payload.data(),
+                       x.payload.size());
+  return out;
+}
+
+std::optional<channel_frame_view> parse_channel_frame(const uint8_t* data, size_t size) {
+  storage::byte_reader r(data, size);
+  auto v = r.get_u8();
+  if (!v || *v != version) return std::nullopt;
+  channel_frame_view x;
+  const uint8_t* name = nullptr;
+  size_t name_len = 0;
+  if (!get_view(r, max_channel_name, name, name_len)) return std::nullopt;
+  x.channel = {reinterpret_cast<const char*>(name), name_len};
+  if (!valid_channel_name(x.channel)) return std::nullopt;
+  auto id = r.get_varint();
+  auto reply_to = r.get_varint();
+  if (!id || !reply_to || !get_view(r, max_channel_payload, x.payload, x.payload_size)
+      || !r.at_end())
+    return std::nullopt;
+  x.id = *id;
+  x.reply_to = *reply_to;
+  return x;
 }
 
 std::optional<channel_frame> decode_channel_frame(const std::vector<uint8_t>& bytes) {
-  storage::byte_reader r(bytes);
-  auto v = r.get_u8();
-  if (!v || *v != version) return std::nullopt;
+  auto v = parse_channel_frame(bytes.data(), bytes.size());
+  if (!v) return std::nullopt;
   channel_frame x;
-  auto channel = r.get_string(max_channel_name);
-  if (!channel || !valid_channel_name(*channel)) return std::nullopt;
-  auto id = r.get_varint();
-  auto reply_to = r.get_varint();
-  auto payload = r.get_bytes(max_channel_payload);
-  if (!id || !reply_to || !payload || !r.at_end()) return std::nullopt;
-  x.channel = std::move(*channel);
-  x.id = *id;
-  x.reply_to = *reply_to;
-  x.payload = std::move(*payload);
+  x.channel.assign(v->channel);
+  x.id = v->id;
+  x.reply_to = v->reply_to;
+  x.payload.assign(v->payload, v->payload + v->payload_size);
   return x;
 }
 

@@ -546,6 +546,12 @@ peer_manager_actor::behavior_type manager_impl(self_ptr self,
         // Forwarded as is (the caller stays the sender; nothing is answered).
         self->delegate(*h, peer_post_atom::value, std::move(channel), std::move(payload));
       },
+      [self](peer_route_atom, const std::string& who) -> caf::result<caf::actor> {
+        std::string why;
+        auto h = find_peer(self, who, why);
+        if (!h) return make_error(peer_errc::no_session, why);
+        return *h;
+      },
       [self](peer_listen_atom, std::string& channel, uint64_t after,
              uint32_t wait_ms) -> caf::result<channel_batch> {
         auto rp = self->make_response_promise<channel_batch>();

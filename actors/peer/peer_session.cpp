@@ -166,9 +166,7 @@ caf::behavior session_impl(self_ptr self, std::shared_ptr<service_registry> reg,
                           "message at most {} bytes (got {})",
                           peer::max_channel_payload, payload.size()));
         auto id = st.next_message_id++;
-        send_frame(
-            self, "chan",
-            peer::encode_channel_frame({channel, id, reply_to, std::move(payload)}));
+        send_chan(self, channel, id, reply_to, payload);
         return id;
       },
       [self](peer_post_atom, std::string& channel, std::vector<uint8_t>& payload) {
@@ -183,8 +181,7 @@ caf::behavior session_impl(self_ptr self, std::shared_ptr<service_registry> reg,
           return;
         }
         auto id = st.next_message_id++;
-        send_frame(self, "chan",
-                   peer::encode_channel_frame({channel, id, 0, std::move(payload)}));
+        send_chan(self, channel, id, 0, payload);
       },
       [self](peer_ping_atom) -> caf::result<int64_t> {
         auto& st = self->state;

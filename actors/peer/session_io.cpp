@@ -72,31 +72,45 @@ bool from_local(self_ptr self) {
   return s && s->node() == self->node();
 }
 
-void send_frame(self_ptr self, const std::string& type, std::vector<uint8_t> body) {
+namespace {
+
+/// Wipes a plaintext scratch buffer when the scope ends, however it ends.
+struct wipe_on_exit {
+  std::vector<uint8_t>& buf;
+  ~wipe_on_exit() {
+    if (!buf.empty()) sodium_memzero(buf.data(), buf.size());
+    buf.clear();
+  }
+};
+
+/// Chaos (a node under nzchaos only): false if a frame of `type` is dropped
+/// (counted); else the delay it gets.
+bool chaos_passes(self_ptr self, std::string_view type,
+                  std::chrono::milliseconds& delay) {
   auto& st = self->state;
-  std::chrono::milliseconds delay{0};
-  if (st.cfg.chaos && st.peer) {
-    if (st.cfg.chaos->blocked(st.peer->node_id)) {
-      count_drop(self, "chaos");
-      return;
-    }
-    if (type != "ping" && type != "pong" && type != "ready"
-        && st.cfg.chaos->roll_drop()) {
-      count_drop(self, "chaos");
-      return;
-    }
-    delay = st.cfg.chaos->delay();
+  delay = std::chrono::milliseconds{0};
+  if (!st.cfg.chaos || !st.peer) return true;
+  if (st.cfg.chaos->blocked(st.peer->node_id)) {
+    count_drop(self, "chaos");
+    return false;
   }
-  peer::frame_body fb{type, {}, std::move(body)};
-  auto plain = peer::encode_frame_body(fb);
-  if (!plain) {
-    log::error("peers", "cannot encode a '{}' frame: {}", type, plain.error().message);
-    return;
+  if (type != "ping" && type != "pong" && type != "ready" && st.cfg.chaos->roll_drop()) {
+    count_drop(self, "chaos");
+    return false;
   }
+  delay = st.cfg.chaos->delay();
+  return true;
+}
+
+/// Seals the frame body in plain_out into a frame record for the outbox
+/// (or a delayed send, chaos), and wipes plain_out.
+void seal_plain_out(self_ptr self, std::chrono::milliseconds delay) {
+  auto& st = self->state;
+  wipe_on_exit wipe{st.plain_out};
   std::vector<uint8_t> rec;
+  rec.reserve(1 + peer::frame_overhead + st.plain_out.size());
   rec.push_back(static_cast<uint8_t>(peer::record_kind::frame));
-  auto sealed = st.cipher->seal_append(*plain, actor_ms(self), rec);
-  sodium_memzero(plain->data(), plain->size());
+  auto sealed = st.cipher->seal_append(st.plain_out, actor_ms(self), rec);
   if (!sealed) {
     log::error("peers", "cannot seal a frame: {}", sealed.error().message);
     if (st.cipher->should_close())
@@ -119,6 +133,38 @@ void send_frame(self_ptr self, const std::string& type, std::vector<uint8_t> bod
     st.flush_scheduled = true;
     self->send(self, flush_atom::value);
   }
+}
+
+}  // namespace
+
+void send_frame(self_ptr self, std::string_view type, noise_bytes body) {
+  auto& st = self->state;
+  std::chrono::milliseconds delay;
+  if (!chaos_passes(self, type, delay)) return;
+  st.plain_out.clear();
+  if (auto head = peer::append_frame_body_head(st.plain_out, type, {}, body.size);
+      !head) {
+    log::error("peers", "cannot encode a '{}' frame: {}", type, head.error().message);
+    return;
+  }
+  st.plain_out.insert(st.plain_out.end(), body.data, body.data + body.size);
+  seal_plain_out(self, delay);
+}
+
+void send_chan(self_ptr self, std::string_view channel, uint64_t id, uint64_t reply_to,
+               const std::vector<uint8_t>& payload) {
+  auto& st = self->state;
+  std::chrono::milliseconds delay;
+  if (!chaos_passes(self, "chan", delay)) return;
+  st.plain_out.clear();
+  auto size = peer::channel_frame_size(channel, id, reply_to, payload.size());
+  if (auto head = peer::append_frame_body_head(st.plain_out, "chan", {}, size); !head) {
+    log::error("peers", "cannot encode a 'chan' frame: {}", head.error().message);
+    return;
+  }
+  peer::append_channel_frame(st.plain_out, channel, id, reply_to, payload.data(),
+                             payload.size());
+  seal_plain_out(self, delay);
 }
 
 /// Takes the transport from the finished handshake; false (and the session
@@ -164,22 +210,23 @@ void on_frame(self_ptr self, peer::noise::bytes_view frame) {
     return;
   }
   st.bytes_in += frame.size;
-  auto plain = st.cipher->open(frame, actor_ms(self));
-  if (!plain) {
-    count_drop(self, peer::to_string(plain.error().code));
+  auto opened = st.cipher->open_into(frame, actor_ms(self), st.plain_in);
+  if (!opened) {
+    count_drop(self, peer::to_string(opened.error().code));
     // The connection is not authenticated below the frames (anyone on the path
     // can inject bytes): bad frames are dropped, never a reason to close.
     // Liveness is the phi-accrual detector's business.
-    if (plain.error().code == peer::session_errc::exhausted) {
+    if (opened.error().code == peer::session_errc::exhausted) {
       log::warn("peers", "closing the session with {}: counters exhausted",
                 st.peer->node_id.substr(0, 16));
       end_session(self, make_error(core_errc::service_unavailable, "session exhausted"));
     }
     return;
   }
+  // The views below point into plain_in, wiped when this function returns.
+  wipe_on_exit wipe{st.plain_in};
   st.detector.heartbeat(static_cast<int64_t>(actor_ms(self)));
-  auto body = peer::decode_frame_body(*plain);
-  sodium_memzero(plain->data(), plain->size());
+  auto body = peer::parse_frame_body(st.plain_in);
   if (!body) {
     count_drop(self, "malformed");
     return;
@@ -192,31 +239,34 @@ void on_frame(self_ptr self, peer::noise::bytes_view frame) {
     announce(self, true);
     return;
   }
-  if (body->type == "ping") {
-    send_frame(self, "pong", std::move(body->body));
-  } else if (body->type == "chan") {
-    auto c = peer::decode_channel_frame(body->body);
+  auto bytes = [](noise_bytes b) {
+    return std::vector<uint8_t>(b.data, b.data + b.size);
+  };
+  if (body->type == "chan") {
+    auto c = peer::parse_channel_frame(body->body.data, body->body.size);
     if (!c) {
       count_drop(self, "malformed");
       return;
     }
     channel_message m;
     m.from = st.peer->node_id;
-    m.channel = std::move(c->channel);
+    m.channel.assign(c->channel);
     m.id = c->id;
     m.reply_to = c->reply_to;
     m.time_ms = unix_now_ms();
-    m.payload = std::move(c->payload);
+    m.payload.assign(c->payload, c->payload + c->payload_size);
     st.delivered.push_back(std::move(m));  // to the manager after this batch
+  } else if (body->type == "ping") {
+    send_frame(self, "pong", body->body);
   } else if (body->type == "trust_sync") {
-    on_trust_sync(self, std::move(body->body));
+    on_trust_sync(self, bytes(body->body));
   } else if (body->type == "pong") {
-    if (body->body.size() != 8) {
+    if (body->body.size != 8) {
       count_drop(self, "malformed");
       return;
     }
     uint64_t nonce = 0;
-    for (auto b : body->body) nonce = (nonce << 8) | b;
+    for (size_t i = 0; i < 8; ++i) nonce = (nonce << 8) | body->body.data[i];
     if (auto b = st.beats.find(nonce); b != st.beats.end()) {
       st.last_rtt_us = std::chrono::duration_cast<std::chrono::microseconds>(
                            clock_type::now() - b->second)

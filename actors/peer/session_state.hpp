@@ -55,6 +55,7 @@ uint64_t actor_ms(Self* self) {
 }
 
 using records = std::vector<std::vector<uint8_t>>;
+using noise_bytes = peer::noise::bytes_view;
 
 struct pending_ping {
   caf::response_promise rp;
@@ -77,6 +78,10 @@ struct session_state {
   /// after what is already in the mailbox).
   records outbox;
   bool flush_scheduled = false;
+  /// Plaintext scratch, one per direction, reused from frame to frame and
+  /// wiped after each use: a frame body being sealed, a frame just opened.
+  std::vector<uint8_t> plain_out;
+  std::vector<uint8_t> plain_in;
   /// Channel messages opened from one batch of records, handed to the manager
   /// together (deliver_batch).
   std::vector<channel_message> delivered;
@@ -126,7 +131,11 @@ void flush_outbox(self_ptr self);
 void send_record(self_ptr self, peer::record_kind kind,
                  const std::vector<uint8_t>& payload);
 /// Seals a frame of `type` (frame body) into the outbox (or delayed, chaos).
-void send_frame(self_ptr self, const std::string& type, std::vector<uint8_t> body);
+void send_frame(self_ptr self, std::string_view type, noise_bytes body);
+/// Seals a "chan" frame, encoded straight into the frame body (no
+/// intermediate buffers; the hot path of every channel message).
+void send_chan(self_ptr self, std::string_view channel, uint64_t id, uint64_t reply_to,
+               const std::vector<uint8_t>& payload);
 /// Takes the transport from the finished handshake; false (and the session
 /// ends) if that fails.
 bool take_transport(self_ptr self);

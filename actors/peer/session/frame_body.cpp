@@ -2,29 +2,10 @@
 
 #include <algorithm>
 #include <cstring>
-#include <exception>
-#include <msgpack.hpp>
 
 namespace nz::peer {
 
 namespace {
-
-/// A msgpack-cxx output buffer appending to a byte vector (resize + memcpy).
-struct vector_sink {
-  std::vector<uint8_t>& out;
-  void write(const char* data, size_t size) {
-    const size_t at = out.size();
-    out.resize(at + size);
-    if (size > 0) {
-      std::memcpy(out.data() + at, data, size);
-    }
-  }
-};
-
-/// Keeps str and bin contents in the input buffer instead of copying them.
-bool reference_all(msgpack::type::object_type, std::size_t, void*) {
-  return true;
-}
 
 session_error malformed(const char* what) {
   return make_session_error(session_errc::malformed, what);
@@ -32,6 +13,65 @@ session_error malformed(const char* what) {
 
 session_error too_long(const char* what) {
   return make_session_error(session_errc::too_long, what);
+}
+
+void put_be(std::vector<uint8_t>& out, uint64_t x, int bytes) {
+  for (int i = bytes - 1; i >= 0; --i) out.push_back(static_cast<uint8_t>(x >> (8 * i)));
+}
+
+/// The shortest bin header for `n` bytes (msgpack-c's choice).
+void put_bin_header(std::vector<uint8_t>& out, size_t n) {
+  if (n < 256) {
+    out.push_back(0xc4);
+    put_be(out, n, 1);
+  } else if (n < 65536) {
+    out.push_back(0xc5);
+    put_be(out, n, 2);
+  } else {
+    out.push_back(0xc6);
+    put_be(out, n, 4);
+  }
+}
+
+/// A bounded cursor over the input: every read checks what is left.
+struct cursor {
+  const uint8_t* p;
+  const uint8_t* end;
+
+  size_t left() const { return static_cast<size_t>(end - p); }
+
+  /// A big-endian unsigned of `bytes` bytes; false if the input ends first.
+  bool be(int bytes, uint64_t& x) {
+    if (left() < static_cast<size_t>(bytes)) return false;
+    x = 0;
+    for (int i = 0; i < bytes; ++i) x = (x << 8) | *p++;
+    return true;
+  }
+};
+
+/// The length of a str (fixstr, str8/16/32) or bin (bin8/16/32) whose header
+/// starts at c.p, as long as its bytes are all present.
+session_result<size_t> field_length(cursor& c, bool str) {
+  if (c.left() == 0) return malformed("frame body ends early");
+  const uint8_t b = *c.p++;
+  uint64_t n = 0;
+  int width = 0;
+  if (str && b >= 0xa0 && b <= 0xbf) {
+    n = b & 0x1f;
+  } else if (b == (str ? 0xd9 : 0xc4)) {
+    width = 1;
+  } else if (b == (str ? 0xda : 0xc5)) {
+    width = 2;
+  } else if (b == (str ? 0xdb : 0xc6)) {
+    width = 4;
+  } else {
+    return malformed("frame body is not [str, bin, bin]");
+  }
+  if (width > 0 && !c.be(width, n)) return malformed("frame body ends early");
+  // A declared length beyond the input is only ever waited for, whatever
+  // its size: malformed, and nothing allocated.
+  if (n > c.left()) return malformed("frame body ends early");
+  return static_cast<size_t>(n);
 }
 
 }  // namespace
@@ -50,35 +90,47 @@ bool valid_frame_type(std::string_view type) {
   return true;
 }
 
-session_result<std::vector<uint8_t>> encode_frame_body(const frame_body& x,
-                                                       size_t max_body) {
-  if (!valid_frame_type(x.type)) {
+session_status append_frame_body_head(std::vector<uint8_t>& out, std::string_view type,
+                                      noise::bytes_view trace, size_t body_size,
+                                      size_t max_body) {
+  if (!valid_frame_type(type)) {
     return make_session_error(session_errc::invalid_argument,
                               "frame type must be 1..32 characters of [a-z0-9_.]");
   }
-  if (x.trace.size() > max_trace_len) {
+  if (trace.size > max_trace_len) {
     return make_session_error(session_errc::payload_too_long, "trace over 64 bytes");
   }
-  if (x.body.size() > max_body) {
+  if (body_size > max_body) {
     return make_session_error(session_errc::payload_too_long, "body over max_body");
   }
+  out.reserve(out.size() + max_frame_body_overhead + body_size);
+  out.push_back(0x93);  // fixarray of 3
+  if (type.size() < 32) {
+    out.push_back(static_cast<uint8_t>(0xa0 | type.size()));
+  } else {
+    out.push_back(0xd9);
+    out.push_back(static_cast<uint8_t>(type.size()));
+  }
+  out.insert(out.end(), type.begin(), type.end());
+  put_bin_header(out, trace.size);
+  if (trace.size > 0) out.insert(out.end(), trace.data, trace.data + trace.size);
+  put_bin_header(out, body_size);
+  return {};
+}
+
+session_result<std::vector<uint8_t>> encode_frame_body(const frame_body& x,
+                                                       size_t max_body) {
   std::vector<uint8_t> out;
-  out.reserve(max_frame_body_overhead + x.body.size());
-  vector_sink sink{out};
-  msgpack::packer<vector_sink> pk{sink};
-  pk.pack_array(3);
-  pk.pack_str(static_cast<uint32_t>(x.type.size()));
-  pk.pack_str_body(x.type.data(), static_cast<uint32_t>(x.type.size()));
-  pk.pack_bin(static_cast<uint32_t>(x.trace.size()));
-  pk.pack_bin_body(reinterpret_cast<const char*>(x.trace.data()),
-                   static_cast<uint32_t>(x.trace.size()));
-  pk.pack_bin(static_cast<uint32_t>(x.body.size()));
-  pk.pack_bin_body(reinterpret_cast<const char*>(x.body.data()),
-                   static_cast<uint32_t>(x.body.size()));
+  if (auto st = append_frame_body_head(out, x.type, x.trace, x.body.size(), max_body);
+      !st) {
+    return st.error();
+  }
+  out.insert(out.end(), x.body.begin(), x.body.end());
   return out;
 }
 
-session_result<frame_body> decode_frame_body(noise::bytes_view bytes, size_t max_body) {
+session_result<frame_body_view> parse_frame_body(noise::bytes_view bytes,
+                                                 size_t max_body) {
   if (bytes.size > max_frame_body_overhead
       && bytes.size - max_frame_body_overhead > max_body) {
     return too_long("frame body over max_body + overhead");
@@ -86,74 +138,60 @@ session_result<frame_body> decode_frame_body(noise::bytes_view bytes, size_t max
   if (bytes.size == 0) {
     return malformed("empty frame body");
   }
-  // The v3 parser (named explicitly: the default API version differs between
-  // builds) checks every limit when it meets a complete element, before it
-  // allocates: arrays of at most 3 elements, no maps, no ext, no nesting, str
-  // up to the type limit, bin up to the larger field limit (each field is
-  // checked again below). str and bin contents stay in `bytes`, referenced,
-  // never copied; a declared length beyond the input only makes the parser
-  // wait for bytes that never come (insufficient_bytes).
-  const msgpack::unpack_limit limits{/*array=*/3,
-                                     /*map=*/0,
-                                     /*str=*/max_frame_type_len,
-                                     /*bin=*/std::max(max_trace_len, max_body),
-                                     /*ext=*/0,
-                                     /*depth=*/1};
-  msgpack::object_handle handle;
-  std::size_t offset = 0;
-  try {
-    bool referenced = false;
-    handle = msgpack::v3::unpack(reinterpret_cast<const char*>(bytes.data), bytes.size,
-                                 offset, referenced, reference_all, nullptr, limits);
-  } catch (const msgpack::str_size_overflow&) {
-    return too_long("frame type over 32 bytes");
-  } catch (const msgpack::bin_size_overflow&) {
-    return too_long("bin field over its limit");
-  } catch (const msgpack::size_overflow&) {
-    return malformed("not an array of three elements");
-  } catch (const msgpack::insufficient_bytes&) {
-    return malformed("frame body ends early");
-  } catch (const std::exception&) {
-    return malformed("frame body does not parse");
-  }
-  if (offset != bytes.size) {
-    return malformed("trailing bytes after the frame body");
-  }
-  const msgpack::object& root = handle.get();
-  if (root.type != msgpack::type::ARRAY || root.via.array.size != 3) {
+  cursor c{bytes.data, bytes.data + bytes.size};
+  const uint8_t a = *c.p++;
+  uint64_t n = 0;
+  if (a >= 0x90 && a <= 0x9f) {
+    n = a & 0x0f;
+  } else if (a == 0xdc || a == 0xdd) {
+    if (!c.be(a == 0xdc ? 2 : 4, n)) return malformed("frame body ends early");
+  } else {
     return malformed("frame body is not an array of three elements");
   }
-  const msgpack::object& type = root.via.array.ptr[0];
-  const msgpack::object& trace = root.via.array.ptr[1];
-  const msgpack::object& body = root.via.array.ptr[2];
-  if (type.type != msgpack::type::STR || trace.type != msgpack::type::BIN
-      || body.type != msgpack::type::BIN) {
-    return malformed("frame body is not [str, bin, bin]");
+  if (n != 3) {
+    return malformed("frame body is not an array of three elements");
   }
-  // msgpack-cxx checks str/bin limits only when it copies; referenced
-  // contents are checked here, still before anything is allocated.
-  if (type.via.str.size > max_frame_type_len) {
-    return too_long("frame type over 32 bytes");
+  // Fields in order; a field over the largest any field may be is refused at
+  // once, the per-field limits once the whole body parsed.
+  auto type_len = field_length(c, true);
+  if (!type_len) return type_len.error();
+  if (*type_len > max_frame_type_len) return too_long("frame type over 32 bytes");
+  frame_body_view v;
+  v.type = {reinterpret_cast<const char*>(c.p), *type_len};
+  c.p += *type_len;
+  const size_t bin_limit = std::max(max_trace_len, max_body);
+  auto trace_len = field_length(c, false);
+  if (!trace_len) return trace_len.error();
+  if (*trace_len > bin_limit) return too_long("bin field over its limit");
+  v.trace = {c.p, *trace_len};
+  c.p += *trace_len;
+  auto body_len = field_length(c, false);
+  if (!body_len) return body_len.error();
+  if (*body_len > bin_limit) return too_long("bin field over its limit");
+  v.body = {c.p, *body_len};
+  c.p += *body_len;
+  if (c.left() != 0) {
+    return malformed("trailing bytes after the frame body");
   }
-  if (trace.via.bin.size > max_trace_len) {
+  if (v.trace.size > max_trace_len) {
     return too_long("trace over 64 bytes");
   }
-  if (body.via.bin.size > max_body) {
+  if (v.body.size > max_body) {
     return too_long("body over max_body");
   }
-  frame_body out;
-  out.type.assign(type.via.str.ptr, type.via.str.size);
-  if (!valid_frame_type(out.type)) {
+  if (!valid_frame_type(v.type)) {
     return malformed("frame type outside [a-z0-9_.]{1,32}");
   }
-  out.trace.resize(trace.via.bin.size);
-  if (!out.trace.empty()) {
-    std::memcpy(out.trace.data(), trace.via.bin.ptr, out.trace.size());
-  }
-  out.body.resize(body.via.bin.size);
-  if (!out.body.empty()) {
-    std::memcpy(out.body.data(), body.via.bin.ptr, out.body.size());
-  }
+  return v;
+}
+
+session_result<frame_body> decode_frame_body(noise::bytes_view bytes, size_t max_body) {
+  auto v = parse_frame_body(bytes, max_body);
+  if (!v) return v.error();
+  frame_body out;
+  out.type.assign(v->type);
+  out.trace.assign(v->trace.data, v->trace.data + v->trace.size);
+  out.body.assign(v->body.data, v->body.data + v->body.size);
   return out;
 }
 

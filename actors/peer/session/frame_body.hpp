@@ -12,12 +12,16 @@
 // Contracts:
 // - decode is strict: anything but one array of [str, bin, bin] followed by
 //   nothing is malformed; any MessagePack encoding of those types is accepted
-//   (the shortest is not required), but nothing else (no ext, no nesting).
+//   (the shortest is not required: fixarray/array16/array32 of 3,
+//   fixstr/str8/str16/str32, bin8/bin16/bin32), but nothing else (no ext, no
+//   nesting). encode writes the shortest forms, as msgpack-c's packer does.
+// - The subset is parsed by hand (no msgpack-c zone per frame): a frame is
+//   parsed on the hot path of every session.
 // - decode is bounded: input over max_body + max_frame_body_overhead is
-//   too_long before parsing; declared lengths are checked against the limits
-//   before anything is allocated, and str/bin contents are referenced, not
-//   copied, until they passed; a declared length beyond the input is
-//   malformed, whatever its size (a 4 GiB length prefix allocates nothing).
+//   too_long before parsing; a declared length beyond the input is malformed,
+//   whatever its size (a 4 GiB length prefix allocates nothing); a field
+//   whose bytes are present but over its limit is too_long; nothing is
+//   allocated before every check passed (parse allocates nothing at all).
 // - encode refuses what decode would refuse (invalid_argument for the type,
 //   payload_too_long for the sizes), so a frame we send always decodes.
 //
@@ -53,6 +57,14 @@ struct frame_body {
   std::vector<uint8_t> body;
 };
 
+/// A decoded frame body that points into the plaintext it was parsed from
+/// (REQUIRES: that buffer outlives the view and is not changed meanwhile).
+struct frame_body_view {
+  std::string_view type;
+  noise::bytes_view trace;
+  noise::bytes_view body;
+};
+
 /// True for 1..max_frame_type_len characters of [a-z0-9_.].
 bool valid_frame_type(std::string_view type);
 
@@ -61,6 +73,21 @@ bool valid_frame_type(std::string_view type);
 /// max_body).
 [[nodiscard]] session_result<std::vector<uint8_t>> encode_frame_body(
     const frame_body& x, size_t max_body = default_max_body);
+
+/// Appends everything of the encoding before the body's bytes: the array
+/// header, the type, the trace and the body's length. The caller then appends
+/// exactly `body_size` bytes (that is the whole contract: nothing else may
+/// follow). Errors as encode_frame_body; on error `out` is as it was.
+[[nodiscard]] session_status append_frame_body_head(std::vector<uint8_t>& out,
+                                                    std::string_view type,
+                                                    noise::bytes_view trace,
+                                                    size_t body_size,
+                                                    size_t max_body = default_max_body);
+
+/// decode_frame_body without copying: the fields point into `bytes`. Same
+/// checks, in the same order, same errors.
+[[nodiscard]] session_result<frame_body_view> parse_frame_body(
+    noise::bytes_view bytes, size_t max_body = default_max_body);
 
 /// Decodes a frame plaintext. Errors: too_long (input over max_body +
 /// max_frame_body_overhead, a type over 32 bytes, a trace over 64, a body over

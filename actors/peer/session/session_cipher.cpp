@@ -154,6 +154,14 @@ session_error session_cipher::drop(session_errc code, const char* what) {
 
 session_result<std::vector<uint8_t>> session_cipher::open(noise::bytes_view frame,
                                                           uint64_t now_ms) {
+  std::vector<uint8_t> plaintext;
+  if (auto st = open_into(frame, now_ms, plaintext); !st) return st.error();
+  return plaintext;
+}
+
+session_status session_cipher::open_into(noise::bytes_view frame, uint64_t now_ms,
+                                         std::vector<uint8_t>& plaintext) {
+  plaintext.clear();
   if (frame.size > opts_.max_plaintext + frame_overhead) {
     return drop(session_errc::too_long, "frame over max_plaintext + overhead");
   }
@@ -183,7 +191,6 @@ session_result<std::vector<uint8_t>> session_cipher::open(noise::bytes_view fram
   const noise::bytes_view header{frame.data, frame_header_len};
   const noise::bytes_view ciphertext{frame.data + frame_header_len,
                                      frame.size - frame_header_len};
-  std::vector<uint8_t> plaintext;
   plaintext.reserve(ciphertext.size - noise::tag_len);
   if ((flags & frame_flag_rekey) != 0) {
     // Rekey a copy and commit only when the frame authenticates, so a forged
@@ -203,7 +210,7 @@ session_result<std::vector<uint8_t>> session_cipher::open(noise::bytes_view fram
   ++counters_.received;
   counters_.consecutive_failures = 0;
   counters_.last_received_ms = now_ms;
-  return plaintext;
+  return {};
 }
 
 }  // namespace nz::peer

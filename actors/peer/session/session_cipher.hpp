@@ -137,6 +137,10 @@ class session_cipher {
   /// forged (authentication failed, including a tampered header or rekey flag).
   [[nodiscard]] session_result<std::vector<uint8_t>> open(noise::bytes_view frame,
                                                           uint64_t now_ms);
+  /// open(), the plaintext replacing the contents of `out` (a buffer the
+  /// caller reuses from frame to frame, and wipes). On error `out` is empty.
+  [[nodiscard]] session_status open_into(noise::bytes_view frame, uint64_t now_ms,
+                                         std::vector<uint8_t>& out);
 
   /// True once the session should be torn down (see the contracts above).
   bool should_close() const;

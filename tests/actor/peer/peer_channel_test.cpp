@@ -217,3 +217,35 @@ TEST_CASE_FIXTURE(connected_nodes,
   REQUIRE(after);
   CHECK(after->messages.empty());
 }
+
+TEST_CASE_FIXTURE(connected_nodes,
+                  "channels: a route is the session; posts and sends to it keep one "
+                  "order and one id sequence with the manager's") {
+  auto route = ask<caf::actor>(a.mgr(), peer_route_atom::value, b.node_id.substr(0, 12));
+  REQUIRE(route);
+  REQUIRE(*route);
+  REQUIRE(ask<uint64_t>(a.mgr(), peer_send_atom::value, b.node_id,
+                        std::string{"route.ch"}, bytes_of("m1"), uint64_t{0}));
+  self->send(*route, peer_post_atom::value, std::string{"route.ch"}, bytes_of("r2"));
+  self->send(a.mgr(), peer_post_atom::value, b.node_id, std::string{"route.ch"},
+             bytes_of("m3"));
+  run();
+  auto id = ask<uint64_t>(*route, peer_send_atom::value, std::string{"route.ch"},
+                          bytes_of("r4"), uint64_t{0});
+  REQUIRE(id);
+  CHECK(*id == 4);
+  auto batch = ask<channel_batch>(b.mgr(), peer_listen_atom::value,
+                                  std::string{"route.ch"}, uint64_t{0}, uint32_t{0});
+  REQUIRE(batch);
+  REQUIRE(batch->messages.size() == 4);
+  const char* want[] = {"m1", "r2", "m3", "r4"};
+  for (size_t i = 0; i < 4; ++i) {
+    CHECK(text_of(batch->messages[i].payload) == want[i]);
+    CHECK(batch->messages[i].id == i + 1);
+    CHECK(batch->messages[i].from == a.node_id);
+  }
+  // No session, no route.
+  auto none = ask<caf::actor>(a.mgr(), peer_route_atom::value, std::string(64, 'e'));
+  REQUIRE_FALSE(none);
+  CHECK(has_code(none.error(), peer_errc::no_session));
+}

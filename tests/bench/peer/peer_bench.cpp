@@ -43,6 +43,10 @@
 //   direct      the same, but peer_send goes straight to an initiator session
 //               spawned here (no sending manager hop); the receiving side is
 //               the same manager, inbox and listen.
+//   routed      one-way peer_post straight to the session the sending
+//               manager names for the receiver (peer_route, asked once before
+//               the stream): no manager hop, the way plain (a) sends straight
+//               to the remote sink handle it obtained once
 //   posted      the same as sealed, but one-way (peer_post: no message id, no
 //               reply), the way plain (a) sends
 //   plain (a)   the same payloads and window, unencrypted, as (bdata, bytes)
@@ -115,6 +119,7 @@
 #include <caf/scoped_actor.hpp>
 #include <caf/system_messages.hpp>
 
+#include "actors/peer/channel_codec.hpp"
 #include "actors/peer/noise/x25519.hpp"
 #include "actors/peer/peer_dialer.hpp"
 #include "actors/peer/peer_session.hpp"
@@ -308,6 +313,7 @@ enum class path : uint8_t {
   sealed,  ///< peer_send to the sending node's manager (the node's API)
   direct,  ///< peer_send straight to an initiator session of ours (no manager hop)
   posted,  ///< peer_post to the sending node's manager: one-way, like plain (a)
+  routed,  ///< peer_post straight to the manager's session (peer_route)
   plain,   ///< baseline (a): (bdata, bytes) straight to the remote sink
 };
 
@@ -319,6 +325,8 @@ const char* to_string(path x) {
       return "direct";
     case path::posted:
       return "posted";
+    case path::routed:
+      return "routed";
     default:
       return "plain (a)";
   }
@@ -382,6 +390,9 @@ caf::behavior stream_driver(caf::event_based_actor* self, stream_params p,
             .then([out](uint64_t) { ++out->acked; }, on_error);
       } else if (p.via == path::posted) {
         self->send(p.manager, nz::peer_post_atom::value, p.peer, p.channel, *payload);
+        ++out->acked;
+      } else if (p.via == path::routed) {
+        self->send(p.session, nz::peer_post_atom::value, p.channel, *payload);
         ++out->acked;
       } else if (p.via == path::direct) {
         self->request(p.session, request_timeout, nz::peer_send_atom::value, p.channel,
@@ -550,6 +561,7 @@ void await_done(caf::scoped_actor& self, const char* what) {
 struct size_figures {
   double sealed = 0, direct = 0, plain = 0, raw = 0, core = 0;  ///< messages per second
   double posted = 0;    ///< sealed one-way (peer_post)
+  double routed = 0;    ///< sealed one-way straight to the session (peer_route)
   double per_poll = 0;  ///< sealed: messages per listen reply
 };
 
@@ -583,7 +595,10 @@ struct context {
 
 std::string channel_name(int run, size_t size, path via) {
   auto c = "bench.r" + std::to_string(run) + ".s" + std::to_string(size);
-  return via == path::direct ? c + ".d" : via == path::posted ? c + ".p" : c;
+  return via == path::direct   ? c + ".d"
+         : via == path::posted ? c + ".p"
+         : via == path::routed ? c + ".r"
+                               : c;
 }
 
 double stream(context& cx, caf::scoped_actor& self, path via, size_t size, uint64_t total,
@@ -594,6 +609,12 @@ double stream(context& cx, caf::scoped_actor& self, path via, size_t size, uint6
   p.via = via;
   p.manager = caf::actor_cast<nz::peer_manager_actor>(cx.node.manager);
   p.session = cx.direct;
+  if (via == path::routed) {
+    // The route is asked for once, as plain (a)'s driver got its sink once.
+    self->request(p.manager, request_timeout, nz::peer_route_atom::value, cx.peer)
+        .receive([&](caf::actor& s) { p.session = std::move(s); },
+                 [&](caf::error& err) { die("peer_route: " + cx.sys.render(err)); });
+  }
   p.peer = cx.peer;
   p.sink = cx.sink;
   p.total = total;
@@ -702,6 +723,7 @@ void streams(context& cx, caf::scoped_actor& self, repetition& rep, int run) {
     f.sealed = stream(cx, self, path::sealed, size, n, run, &f.per_poll);
     f.direct = stream(cx, self, path::direct, size, n, run);
     f.posted = stream(cx, self, path::posted, size, n, run);
+    f.routed = stream(cx, self, path::routed, size, n, run);
     f.plain = stream(cx, self, path::plain, size, n, run);
     auto plain_len =
         chan_plaintext_size(size, channel_name(run, size, path::sealed).c_str());
@@ -720,9 +742,9 @@ void streams(context& cx, caf::scoped_actor& self, repetition& rep, int run) {
     std::printf(
         "ratios      run=%d size=%zu sealed/plain(a)=%.3f sealed/raw(b)=%.3f "
         "plain(a)/raw(b)=%.3f direct/plain(a)=%.3f sealed/core=%.3f "
-        "posted/plain(a)=%.3f\n",
+        "posted/plain(a)=%.3f routed/plain(a)=%.3f\n",
         run, size, f.sealed / f.plain, f.sealed / f.raw, f.plain / f.raw,
-        f.direct / f.plain, f.sealed / f.core, f.posted / f.plain);
+        f.direct / f.plain, f.sealed / f.core, f.posted / f.plain, f.routed / f.plain);
   }
 }
 
@@ -924,6 +946,7 @@ void summary(const std::vector<repetition>& reps, uint64_t hs_in_flight,
     row("sealed", &size_figures::sealed);
     row("direct", &size_figures::direct);
     row("posted", &size_figures::posted);
+    row("routed", &size_figures::routed);
     row("plain (a)", &size_figures::plain);
     row("raw (b)", &size_figures::raw);
     row("core", &size_figures::core);
@@ -939,6 +962,7 @@ void summary(const std::vector<repetition>& reps, uint64_t hs_in_flight,
     ratio("plain(a)/raw(b)", &size_figures::plain, &size_figures::raw);
     ratio("direct/plain(a)", &size_figures::direct, &size_figures::plain);
     ratio("posted/plain(a)", &size_figures::posted, &size_figures::plain);
+    ratio("routed/plain(a)", &size_figures::routed, &size_figures::plain);
     ratio("sealed/direct", &size_figures::sealed, &size_figures::direct);
     ratio("sealed/core", &size_figures::sealed, &size_figures::core);
     auto mpp = [k](const repetition& r) { return r.by_size[k].per_poll; };
@@ -1115,6 +1139,27 @@ int main(int argc, char** argv) {
   cx.direct = direct->sessions.at(0);
   r1.await_sessions(2);
 
+  // NZ_BENCH_PEER_PROFILE=<sealed|direct|posted|routed|plain>:<bytes>: only that stream
+  // (`messages` messages), for a profiler attached to both processes.
+  if (auto* only = std::getenv("NZ_BENCH_PEER_PROFILE")) {
+    std::string spec{only};
+    auto colon = spec.find(':');
+    auto name = spec.substr(0, colon);
+    size_t size = colon == std::string::npos
+                      ? 1024
+                      : std::strtoull(spec.c_str() + colon + 1, nullptr, 10);
+    path via = name == "sealed"   ? path::sealed
+               : name == "direct" ? path::direct
+               : name == "posted" ? path::posted
+               : name == "routed" ? path::routed
+                                  : path::plain;
+    if (size == 0 || size > nz::peer::max_channel_payload)
+      die("NZ_BENCH_PEER_PROFILE: bad size");
+    stream(cx, self, via, size, messages, 1);
+    r1.quit();
+    node.tmp.reset();
+    std::_Exit(0);
+  }
   std::vector<repetition> reps;
   for (int r = 1; r <= repeats; ++r) reps.push_back(run_once(cx, r));
   auto defaults = defaults_phase(cx, self);
