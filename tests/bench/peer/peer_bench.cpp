@@ -123,433 +123,25 @@
 #include "actors/peer/noise/x25519.hpp"
 #include "actors/peer/peer_dialer.hpp"
 #include "actors/peer/peer_session.hpp"
+#include "bench/peer/bench_drivers.hpp"
+#include "bench/peer/bench_process.hpp"
+#include "bench/peer/bench_summary.hpp"
 #include "bench/peer/peer_node.hpp"
 #include "bench/peer/pure_core.hpp"
 #include "bench/peer/raw_stream.h"
+#include "bench/support/bench_clock.hpp"
 #include "bench/support/bench_stats.hpp"
 #include "messages/peer_api.hpp"
 #include "runtime/log/log.hpp"
 #include "runtime/supervision/service_registry.hpp"
 
-extern char** environ;
-
 namespace {
 
 using namespace nz::bench;
 
-constexpr int repeats = 3;
-constexpr size_t sizes[] = {64, 1024, 16384};
 /// Every node of the bench: room for the sessions phase (1 + 2 x 200 + 1,000).
 constexpr uint64_t node_max_sessions = 1500;
-constexpr auto request_timeout = std::chrono::seconds(60);
 constexpr auto phase_timeout = std::chrono::seconds(180);
-
-/// This process's temp directory (storage), removed by die() too.
-std::string g_tmp;
-
-[[noreturn]] void die(const std::string& what) {
-  std::fprintf(stderr, "nz_bench_peer: %s\n", what.c_str());
-  std::fflush(stdout);
-  std::error_code ec;
-  if (!g_tmp.empty()) std::filesystem::remove_all(g_tmp, ec);
-  std::_Exit(1);  // receivers see EOF on stdin and end themselves
-}
-
-void print_clock(const char* when) {
-  char stamp[32];
-  std::time_t t = std::time(nullptr);
-  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  std::string load;
-  std::ifstream f{"/proc/loadavg"};
-  std::getline(f, load);
-  std::printf("nz_bench_peer: %s %s, /proc/loadavg: %s\n", when, stamp, load.c_str());
-}
-
-std::string self_exe() {
-  char buf[4096];
-  auto n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
-  if (n <= 0) die("readlink /proc/self/exe failed");
-  return std::string(buf, static_cast<size_t>(n));
-}
-
-// -- child processes ------------------------------------------------------------------
-
-/// A child process with its stdin and stdout on pipes (posix_spawn: safe while
-/// the actor system's threads run).
-struct child_proc {
-  pid_t pid = -1;
-  FILE* to = nullptr;
-  FILE* from = nullptr;
-
-  static child_proc spawn(const std::vector<std::string>& args) {
-    int in[2], out[2];
-    if (::pipe2(in, O_CLOEXEC) != 0 || ::pipe2(out, O_CLOEXEC) != 0) die("pipe2 failed");
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, in[0], 0);
-    posix_spawn_file_actions_adddup2(&fa, out[1], 1);
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    child_proc c;
-    if (posix_spawn(&c.pid, argv[0], &fa, nullptr, argv.data(), environ) != 0)
-      die("posix_spawn " + args[0] + " failed");
-    posix_spawn_file_actions_destroy(&fa);
-    ::close(in[0]);
-    ::close(out[1]);
-    c.to = ::fdopen(in[1], "w");
-    c.from = ::fdopen(out[0], "r");
-    return c;
-  }
-
-  std::string read_line() {
-    char buf[512];
-    if (!std::fgets(buf, sizeof buf, from)) return {};
-    std::string s{buf};
-    while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
-    return s;
-  }
-
-  std::string ask(const std::string& cmd) {
-    std::fprintf(to, "%s\n", cmd.c_str());
-    std::fflush(to);
-    return read_line();
-  }
-
-  int wait() {
-    if (to) std::fclose(to);
-    to = nullptr;
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    if (from) std::fclose(from);
-    from = nullptr;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  }
-};
-
-struct receiver {
-  child_proc proc;
-  uint16_t gate_port = 0;
-  uint16_t sink_port = 0;
-
-  /// (resident bytes, memory mappings) of the receiving process.
-  std::pair<uint64_t, uint64_t> rss() {
-    unsigned long long x = 0, m = 0;
-    auto line = proc.ask("rss");
-    if (std::sscanf(line.c_str(), "rss %llu %llu", &x, &m) != 2)
-      die("receiver rss: " + line);
-    return {x, m};
-  }
-
-  /// (established, all) sessions of the receiving node's manager.
-  std::pair<uint64_t, uint64_t> sessions() {
-    unsigned long long e = 0, a = 0;
-    auto line = proc.ask("sessions");
-    if (std::sscanf(line.c_str(), "sessions %llu %llu", &e, &a) != 2)
-      die("receiver sessions: " + line);
-    return {e, a};
-  }
-
-  /// Polls until the receiver has `established` established sessions and no
-  /// others.
-  void await_sessions(uint64_t established) {
-    auto t0 = clock_type::now();
-    for (;;) {
-      auto [e, a] = sessions();
-      if (e == established && a == established) return;
-      if (seconds_since(t0) > 60)
-        die("receiver: " + std::to_string(e) + " established / " + std::to_string(a)
-            + " sessions, expected " + std::to_string(established));
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-  }
-
-  std::string metrics() { return proc.ask("metrics"); }
-
-  void quit() {
-    auto bye = proc.ask("quit");
-    int rc = proc.wait();
-    if (bye != "bye" || rc != 0)
-      die("receiver did not quit cleanly (" + bye + ", rc " + std::to_string(rc) + ")");
-  }
-};
-
-receiver start_receiver(const std::string& exe, uint64_t max_sessions, peer_limits lim) {
-  receiver r;
-  r.proc = child_proc::spawn(
-      {exe, "--receiver", std::to_string(max_sessions), to_string(lim)});
-  auto line = r.proc.read_line();
-  unsigned g = 0, s = 0;
-  int pid = 0;
-  if (std::sscanf(line.c_str(), "ready %u %u %d", &g, &s, &pid) != 3)
-    die("receiver did not start: '" + line + "'");
-  r.gate_port = static_cast<uint16_t>(g);
-  r.sink_port = static_cast<uint16_t>(s);
-  return r;
-}
-
-struct raw_result {
-  double seconds = 0;
-  uint64_t opened = 0;
-};
-
-raw_result run_raw(const std::string& exe, size_t plain, uint64_t frames) {
-  auto c =
-      child_proc::spawn({exe, "--raw", std::to_string(plain), std::to_string(frames)});
-  auto line = c.read_line();
-  int rc = c.wait();
-  raw_result r;
-  unsigned long long opened = 0;
-  if (rc != 0 || std::sscanf(line.c_str(), "raw %lf %llu", &r.seconds, &opened) != 2)
-    die("raw baseline failed: '" + line + "', rc " + std::to_string(rc));
-  r.opened = opened;
-  return r;
-}
-
-// -- drivers --------------------------------------------------------------------------
-
-/// How a stream's messages travel.
-enum class path : uint8_t {
-  sealed,  ///< peer_send to the sending node's manager (the node's API)
-  direct,  ///< peer_send straight to an initiator session of ours (no manager hop)
-  posted,  ///< peer_post to the sending node's manager: one-way, like plain (a)
-  routed,  ///< peer_post straight to the manager's session (peer_route)
-  plain,   ///< baseline (a): (bdata, bytes) straight to the remote sink
-};
-
-const char* to_string(path x) {
-  switch (x) {
-    case path::sealed:
-      return "sealed";
-    case path::direct:
-      return "direct";
-    case path::posted:
-      return "posted";
-    case path::routed:
-      return "routed";
-    default:
-      return "plain (a)";
-  }
-}
-
-struct stream_params {
-  path via = path::plain;
-  nz::peer_manager_actor manager;
-  caf::actor session;  ///< path::direct
-  std::string peer;    ///< the receiving node's id
-  caf::actor sink;
-  uint64_t total = 0;
-  uint64_t window = 0;
-  size_t size = 0;
-  std::string channel;
-  /// If > 0: note when the delivered count first reaches it (the rate after
-  /// a burst).
-  uint64_t mark = 0;
-};
-
-struct stream_result {
-  double seconds = 0;
-  double mark_seconds = 0;  ///< when the credit reaching stream_params::mark came
-  uint64_t mark_delivered = 0;
-  uint64_t delivered = 0;
-  uint64_t bad = 0;
-  uint64_t seen = 0;
-  uint64_t polls = 0;
-  uint64_t acked = 0;
-  std::string error;
-};
-
-/// Keeps at most `window` messages sent and not yet credited by the sink.
-caf::behavior stream_driver(caf::event_based_actor* self, stream_params p,
-                            std::shared_ptr<stream_result> out, caf::actor report) {
-  struct state {
-    uint64_t sent = 0;
-    uint64_t credited = 0;
-    clock_type::time_point t0;
-    bool done = false;
-  };
-  auto st = std::make_shared<state>();
-  auto payload = std::make_shared<const std::vector<uint8_t>>(p.size, uint8_t{0x5a});
-  auto finish = [self, st, out, report](std::string err) {
-    if (st->done) return;
-    st->done = true;
-    out->seconds = seconds_since(st->t0);
-    out->error = std::move(err);
-    self->send(report, bdone_atom::value);
-    self->quit();
-  };
-  auto fill = [self, st, p, payload, out, finish] {
-    while (!st->done && st->sent < p.total && st->sent - st->credited < p.window) {
-      ++st->sent;
-      auto on_error = [self, finish](caf::error& err) {
-        finish("peer_send: " + self->system().render(err));
-      };
-      if (p.via == path::sealed) {
-        self->request(p.manager, request_timeout, nz::peer_send_atom::value, p.peer,
-                      p.channel, *payload, uint64_t{0})
-            .then([out](uint64_t) { ++out->acked; }, on_error);
-      } else if (p.via == path::posted) {
-        self->send(p.manager, nz::peer_post_atom::value, p.peer, p.channel, *payload);
-        ++out->acked;
-      } else if (p.via == path::routed) {
-        self->send(p.session, nz::peer_post_atom::value, p.channel, *payload);
-        ++out->acked;
-      } else if (p.via == path::direct) {
-        self->request(p.session, request_timeout, nz::peer_send_atom::value, p.channel,
-                      *payload, uint64_t{0})
-            .then([out](uint64_t) { ++out->acked; }, on_error);
-      } else {
-        self->send(p.sink, bdata_atom::value, *payload);
-      }
-    }
-  };
-  self->request(p.sink, request_timeout, barm_atom::value,
-                caf::actor_cast<caf::actor>(self), p.total,
-                std::max<uint64_t>(1, p.window / 4), p.via != path::plain, p.channel,
-                static_cast<uint64_t>(p.size))
-      .then(
-          [st, fill](uint64_t) {
-            st->t0 = clock_type::now();
-            fill();
-          },
-          [self, finish](caf::error& err) {
-            finish("arm: " + self->system().render(err));
-          });
-  return {
-      [st, p, out, fill, finish](bcredit_atom, uint64_t delivered, uint64_t bad,
-                                 uint64_t seen, uint64_t polls) {
-        st->credited = delivered;
-        if (p.mark > 0 && out->mark_delivered == 0 && delivered >= p.mark) {
-          out->mark_delivered = delivered;
-          out->mark_seconds = seconds_since(st->t0);
-        }
-        out->delivered = delivered;
-        out->bad = bad;
-        out->seen = seen;
-        out->polls = polls;
-        if (delivered >= p.total)
-          finish("");
-        else
-          fill();
-      },
-  };
-}
-
-struct hs_result {
-  std::vector<double> lat_us;
-  std::vector<caf::actor> sessions;
-  /// Stands in for the sessions' manager: they end when it does.
-  caf::actor collector;
-  uint64_t failed = 0;
-  double seconds = 0;
-  /// Progress, read by the waiting thread when a phase takes long.
-  std::atomic<uint64_t> launched{0}, established{0}, failures{0};
-};
-
-/// Spawns one initiator session per identity, `window` handshaking at a time,
-/// each dialling 127.0.0.1:port (dial_peer with `link`); stands in for the
-/// manager of those sessions (they report peer_up to it, and end when it
-/// ends: it stays alive after reporting bdone, until close_sessions).
-/// `quiet_failures`: a failed handshake is expected (refused by the limits)
-/// and not printed.
-caf::behavior hs_collector(caf::event_based_actor* self, uint16_t port,
-                           nz::peer_link_options link,
-                           std::shared_ptr<const std::vector<peer_identity>> ids,
-                           uint64_t window, std::shared_ptr<nz::service_registry> reg,
-                           std::shared_ptr<hs_result> out, caf::actor report,
-                           bool quiet_failures) {
-  struct state {
-    size_t next = 0;
-    size_t done = 0;
-    std::map<caf::actor_addr, clock_type::time_point> pending;
-    clock_type::time_point t0;
-  };
-  auto st = std::make_shared<state>();
-  auto launch = [self, st, port, link, ids, reg, out] {
-    const auto& id = (*ids)[st->next++];
-    nz::peer_session_config cfg;
-    cfg.initiator = true;
-    cfg.connect = [sys = &self->system(), port, reg, link,
-                   timeout = cfg.handshake_timeout](caf::actor session) {
-      nz::dial_peer(*sys, "127.0.0.1", port, timeout, std::move(session), reg, link);
-    };
-    cfg.static_key = id.static_key;
-    cfg.binding = id.binding;
-    cfg.address = "127.0.0.1:" + std::to_string(port);
-    cfg.admission.policy = "open";
-    cfg.manager = caf::actor_cast<caf::actor>(self);
-    auto t0 = clock_type::now();
-    auto s = nz::spawn_peer_session(self->system(), reg, std::move(cfg));
-    ++out->launched;
-    self->monitor(s);
-    st->pending[s.address()] = t0;
-  };
-  auto one_done = [self, st, ids, out, report, launch] {
-    ++st->done;
-    if (st->next < ids->size()) {
-      launch();
-    } else if (st->done == ids->size()) {
-      out->seconds = seconds_since(st->t0);
-      self->send(report, bdone_atom::value);
-    }
-  };
-  self->set_down_handler([self, st, out, one_done, quiet_failures](caf::down_msg& dm) {
-    auto i = st->pending.find(dm.source);
-    if (i == st->pending.end()) return;
-    st->pending.erase(i);
-    ++out->failures;
-    if (++out->failed <= 3 && !quiet_failures)
-      std::fprintf(stderr, "nz_bench_peer: handshake failed: %s\n",
-                   self->system().render(dm.reason).c_str());
-    one_done();
-  });
-  auto on_up = [self, st, out, one_done](const caf::actor& s) {
-    auto i = st->pending.find(s.address());
-    if (i == st->pending.end()) return;
-    out->lat_us.push_back(us_since(i->second));
-    ++out->established;
-    st->pending.erase(i);
-    self->demonitor(s);
-    out->sessions.push_back(s);
-    one_done();
-  };
-  st->t0 = clock_type::now();
-  for (uint64_t i = 0; i < window && st->next < ids->size(); ++i) launch();
-  return {
-      // peer_up as peer_session sends it (with and without the peer's key).
-      [on_up](nz::peer_up_atom, std::string&, caf::actor& s, bool, std::string&) {
-        on_up(s);
-      },
-      [on_up](nz::peer_up_atom, std::string&, caf::actor& s, bool, std::string&,
-              std::vector<uint8_t>&) { on_up(s); },
-      [](nz::peer_deliver_atom, nz::channel_message&) {},
-  };
-}
-
-/// `n` sequential round trips to the sink; each in µs.
-caf::behavior ping_driver(caf::event_based_actor* self, caf::actor sink, uint64_t n,
-                          std::shared_ptr<std::vector<double>> lat, caf::actor report) {
-  // The behavior owns the step function; the function refers to itself weakly.
-  auto step = std::make_shared<std::function<void(uint64_t)>>();
-  std::weak_ptr<std::function<void(uint64_t)>> weak = step;
-  *step = [self, sink, n, lat, report, weak](uint64_t i) {
-    if (i == n) {
-      self->send(report, bdone_atom::value);
-      self->quit();
-      return;
-    }
-    auto t0 = clock_type::now();
-    self->request(sink, request_timeout, bping_atom::value, i)
-        .then(
-            [lat, weak, t0, i](uint64_t) {
-              lat->push_back(us_since(t0));
-              if (auto f = weak.lock()) (*f)(i + 1);
-            },
-            [self](caf::error& err) { die("ping: " + self->system().render(err)); });
-  };
-  (*step)(0);
-  return {[step](caf::unit_t) {}};
-}
 
 void await_done(caf::scoped_actor& self, const char* what) {
   self->receive([](bdone_atom) {}, caf::after(phase_timeout) >>
@@ -557,27 +149,6 @@ void await_done(caf::scoped_actor& self, const char* what) {
 }
 
 // -- measurements ---------------------------------------------------------------------
-
-struct size_figures {
-  double sealed = 0, direct = 0, plain = 0, raw = 0, core = 0;  ///< messages per second
-  double posted = 0;    ///< sealed one-way (peer_post)
-  double routed = 0;    ///< sealed one-way straight to the session (peer_route)
-  double per_poll = 0;  ///< sealed: messages per listen reply
-};
-
-struct hs_figures {
-  double rate = 0, p50 = 0, p99 = 0;
-};
-
-struct repetition {
-  size_figures by_size[3];
-  hs_figures seq, conc, mem_hs;  ///< conc: only with hs_in_flight > 1
-  double core_hs = 0;
-  double rtt_p50 = 0, rtt_p99 = 0;
-  double recv_per_session = 0, send_per_session = 0;  ///< bytes
-  double recv_before = 0, recv_after = 0;             ///< bytes
-  double maps_per_session = 0;                        ///< receiver memory mappings
-};
 
 struct context {
   caf::actor_system& sys;
@@ -834,25 +405,9 @@ double metric_value(const std::string& text, const std::string& key) {
   return std::strtod(text.c_str() + at + key.size() + 2, nullptr);
 }
 
-/// At the node's default limits (once, after the repetitions): a sealed 1 KiB
-/// stream long enough to outlast the frame-rate burst, and handshake attempts
-/// one at a time against the default admission limits.
-struct defaults_figures {
-  uint64_t messages = 0;
-  double rate = 0;       ///< whole stream
-  double sustained = 0;  ///< after the first defaults_mark messages
-  double throttled = 0;  ///< receiver's nzcore_peer_throttled_total
-  uint64_t attempts = 0, established = 0;
-  double refused = 0;  ///< receiver's handshake failures {rate_per_source}
-  double half_open_refused = 0;
-  hs_figures hs;
-  double hs_seconds = 0;
-};
-
-/// Sealed messages in the defaults stream, and where its sustained rate starts:
-/// past the 40,000-record burst of the default frame-rate bucket.
+/// Sealed messages in the defaults stream (its sustained rate starts at
+/// defaults_mark).
 constexpr uint64_t defaults_messages = 100000;
-constexpr uint64_t defaults_mark = 50000;
 
 defaults_figures defaults_phase(context& cx, caf::scoped_actor& self) {
   defaults_figures d;
@@ -906,112 +461,6 @@ defaults_figures defaults_phase(context& cx, caf::scoped_actor& self) {
   close_sessions(*h);
   r3.quit();
   return d;
-}
-
-template <class F>
-double med(const std::vector<repetition>& reps, F f) {
-  std::vector<double> xs;
-  for (auto& r : reps) xs.push_back(f(r));
-  return median(xs);
-}
-
-std::string runs(const std::vector<repetition>& reps,
-                 const std::function<double(const repetition&)>& f, const char* fmt) {
-  std::string s;
-  char buf[64];
-  for (auto& r : reps) {
-    std::snprintf(buf, sizeof buf, fmt, f(r));
-    if (!s.empty()) s += " / ";
-    s += buf;
-  }
-  return s;
-}
-
-void summary(const std::vector<repetition>& reps, uint64_t hs_in_flight,
-             const defaults_figures& d) {
-  std::printf(
-      "\nsummary: median of %d repetitions (each run's figures in brackets); peer "
-      "limits raised: frame rate 100 M records/s per link (default 20,000), "
-      "handshakes 1 M/s per source (default 10), half-open 100,000 at the gate "
-      "(default 64) and 10,000 at the manager (default 64)\n",
-      repeats);
-  for (size_t k = 0; k < 3; ++k) {
-    auto size = static_cast<double>(sizes[k]);
-    auto row = [&](const char* name, double size_figures::*m) {
-      auto f = [k, m](const repetition& r) { return r.by_size[k].*m; };
-      double x = med(reps, f);
-      std::printf("  %5zu B %-10s %9.0f msg/s %8.1f MB/s   [%s]\n", sizes[k], name, x,
-                  x * size / 1e6, runs(reps, f, "%.0f").c_str());
-    };
-    row("sealed", &size_figures::sealed);
-    row("direct", &size_figures::direct);
-    row("posted", &size_figures::posted);
-    row("routed", &size_figures::routed);
-    row("plain (a)", &size_figures::plain);
-    row("raw (b)", &size_figures::raw);
-    row("core", &size_figures::core);
-    auto ratio = [&](const char* name, double size_figures::*a, double size_figures::*b) {
-      auto f = [k, a, b](const repetition& r) {
-        return r.by_size[k].*a / r.by_size[k].*b;
-      };
-      std::printf("  %5zu B ratio %-18s %.3f   [%s]\n", sizes[k], name, med(reps, f),
-                  runs(reps, f, "%.3f").c_str());
-    };
-    ratio("sealed/plain(a)", &size_figures::sealed, &size_figures::plain);
-    ratio("sealed/raw(b)", &size_figures::sealed, &size_figures::raw);
-    ratio("plain(a)/raw(b)", &size_figures::plain, &size_figures::raw);
-    ratio("direct/plain(a)", &size_figures::direct, &size_figures::plain);
-    ratio("posted/plain(a)", &size_figures::posted, &size_figures::plain);
-    ratio("routed/plain(a)", &size_figures::routed, &size_figures::plain);
-    ratio("sealed/direct", &size_figures::sealed, &size_figures::direct);
-    ratio("sealed/core", &size_figures::sealed, &size_figures::core);
-    auto mpp = [k](const repetition& r) { return r.by_size[k].per_poll; };
-    std::printf("  %5zu B sealed: messages per listen reply %.1f   [%s]\n", sizes[k],
-                med(reps, mpp), runs(reps, mpp, "%.1f").c_str());
-  }
-  auto hs_row = [&](const char* name, hs_figures repetition::*m) {
-    auto rate = [m](const repetition& r) { return (r.*m).rate; };
-    auto p50 = [m](const repetition& r) { return (r.*m).p50; };
-    auto p99 = [m](const repetition& r) { return (r.*m).p99; };
-    std::printf("  %-24s %6.0f/s   p50 %6.0f us   p99 %6.0f us   [rates %s]\n", name,
-                med(reps, rate), med(reps, p50), med(reps, p99),
-                runs(reps, rate, "%.0f").c_str());
-  };
-  hs_row("handshakes, 1 in flight", &repetition::seq);
-  auto label = std::to_string(hs_in_flight) + " in flight";
-  if (hs_in_flight > 1) hs_row(("handshakes, " + label).c_str(), &repetition::conc);
-  hs_row(("memory phase, " + label).c_str(), &repetition::mem_hs);
-  auto core = [](const repetition& r) { return r.core_hs; };
-  std::printf("  %-24s %6.0f/s   (%.0f us each)   [%s]\n", "core handshake (pure)",
-              med(reps, core), 1e6 / med(reps, core), runs(reps, core, "%.0f").c_str());
-  std::printf("  %-24s p50 %6.0f us   p99 %6.0f us\n", "plain round trip",
-              med(reps, [](const repetition& r) { return r.rtt_p50; }),
-              med(reps, [](const repetition& r) { return r.rtt_p99; }));
-  auto seq_core = [](const repetition& r) { return r.seq.rate / r.core_hs; };
-  auto p50_rtt = [](const repetition& r) { return r.seq.p50 / r.rtt_p50; };
-  std::printf(
-      "  ratio handshakes(1)/core %.3f [%s]; handshake p50 / round trip p50 %.2f [%s]\n",
-      med(reps, seq_core), runs(reps, seq_core, "%.3f").c_str(), med(reps, p50_rtt),
-      runs(reps, p50_rtt, "%.2f").c_str());
-  auto recv = [](const repetition& r) { return r.recv_per_session; };
-  auto send = [](const repetition& r) { return r.send_per_session; };
-  auto maps = [](const repetition& r) { return r.maps_per_session; };
-  std::printf(
-      "  memory per session: receiver %.0f B [%s], initiator side %.0f B [%s]; receiver "
-      "RSS before %.1f MiB; receiver memory mappings per session %.1f [%s]\n",
-      med(reps, recv), runs(reps, recv, "%.0f").c_str(), med(reps, send),
-      runs(reps, send, "%.0f").c_str(),
-      med(reps, [](const repetition& r) { return r.recv_before; }) / 1048576.0,
-      med(reps, maps), runs(reps, maps, "%.1f").c_str());
-  std::printf(
-      "  at the default limits (once): sealed 1 KiB %.0f msg/s over %llu messages "
-      "(%.0f/s after the first %llu; throttled %.0f times); handshakes %llu of %llu "
-      "established (%.1f/s), %.0f refused by rate_per_source\n",
-      d.rate, static_cast<unsigned long long>(d.messages), d.sustained,
-      static_cast<unsigned long long>(defaults_mark), d.throttled,
-      static_cast<unsigned long long>(d.established),
-      static_cast<unsigned long long>(d.attempts),
-      static_cast<double>(d.established) / d.hs_seconds, d.refused);
 }
 
 int raw_main(int argc, char** argv) {
@@ -1087,7 +536,7 @@ int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);  // a receiver that died shows up as an error
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
   auto t_start = clock_type::now();
-  print_clock("start");
+  print_clock("nz_bench_peer", "start");
   nz::log::set_level(nz::log::level::error);
   auto exe = self_exe();
   // Each session is a TCP connection on both sides: make room for the
@@ -1103,7 +552,7 @@ int main(int argc, char** argv) {
   configure_node(cfg);
   caf::actor_system sys{cfg};
   auto node = start_node(sys, node_max_sessions, peer_limits::raised);
-  g_tmp = node.tmp->str();
+  set_cleanup_dir(node.tmp->str());
   caf::scoped_actor self{sys};
   std::string peer;
   auto t0 = clock_type::now();
@@ -1165,7 +614,7 @@ int main(int argc, char** argv) {
   auto defaults = defaults_phase(cx, self);
   summary(reps, hs_in_flight, defaults);
   r1.quit();
-  print_clock("end");
+  print_clock("nz_bench_peer", "end");
   std::printf("nz_bench_peer: %.1f s\n", seconds_since(t_start));
   std::fflush(stdout);
   // Live sessions and remote proxies would make ~actor_system wait (CAF 0.17);

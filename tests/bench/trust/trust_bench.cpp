@@ -68,6 +68,7 @@
 #include "actors/identity/identity_actor.hpp"
 #include "actors/trust/core/keys.hpp"
 #include "actors/trust/trust_actor.hpp"
+#include "bench/support/bench_clock.hpp"
 #include "bench/support/bench_stats.hpp"
 #include "bench/support/request_pump.hpp"
 #include "bench/trust/graph_import.hpp"
@@ -106,16 +107,6 @@ constexpr auto request_timeout = std::chrono::seconds(60);
 [[noreturn]] void die(const std::string& what) {
   std::fprintf(stderr, "nz_bench_trust: %s\n", what.c_str());
   std::exit(1);
-}
-
-void print_clock(const char* when) {
-  char stamp[32];
-  std::time_t t = std::time(nullptr);
-  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  std::string load;
-  std::ifstream f{"/proc/loadavg"};
-  std::getline(f, load);
-  std::printf("nz_bench_trust: %s %s, /proc/loadavg: %s\n", when, stamp, load.c_str());
 }
 
 // -- metrics ------------------------------------------------------------------------
@@ -664,7 +655,7 @@ int main(int argc, char** argv) {
   if (sodium_init() < 0) die("sodium_init failed");
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
   auto t_start = clock_type::now();
-  print_clock("start");
+  print_clock("nz_bench_trust", "start");
   nz::log::set_level(nz::log::level::error);
   caf::actor_system_config cfg;
   nz::register_types(cfg);
@@ -827,6 +818,6 @@ int main(int argc, char** argv) {
   stop_and_wait(self, metrics);
   stop_and_wait(self, *id);
   std::printf("nz_bench_trust: %.1f s in all\n", seconds_since(t_start));
-  print_clock("end");
+  print_clock("nz_bench_trust", "end");
   return 0;
 }

@@ -1,0 +1,160 @@
+#include "bench/peer/bench_process.hpp"
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <thread>
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "bench/support/bench_stats.hpp"
+
+extern char** environ;
+
+namespace nz::bench {
+
+namespace {
+
+/// This process's temp directory (storage), removed by die() too.
+std::string g_cleanup_dir;
+
+}  // namespace
+
+[[noreturn]] void die(const std::string& what) {
+  std::fprintf(stderr, "nz_bench_peer: %s\n", what.c_str());
+  std::fflush(stdout);
+  std::error_code ec;
+  if (!g_cleanup_dir.empty()) std::filesystem::remove_all(g_cleanup_dir, ec);
+  std::_Exit(1);  // receivers see EOF on stdin and end themselves
+}
+
+void set_cleanup_dir(std::string dir) {
+  g_cleanup_dir = std::move(dir);
+}
+
+std::string self_exe() {
+  char buf[4096];
+  auto n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
+  if (n <= 0) die("readlink /proc/self/exe failed");
+  return std::string(buf, static_cast<size_t>(n));
+}
+
+// -- child_proc -----------------------------------------------------------------------
+
+child_proc child_proc::spawn(const std::vector<std::string>& args) {
+  int in[2], out[2];
+  if (::pipe2(in, O_CLOEXEC) != 0 || ::pipe2(out, O_CLOEXEC) != 0) die("pipe2 failed");
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_adddup2(&fa, in[0], 0);
+  posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  child_proc c;
+  if (posix_spawn(&c.pid, argv[0], &fa, nullptr, argv.data(), environ) != 0)
+    die("posix_spawn " + args[0] + " failed");
+  posix_spawn_file_actions_destroy(&fa);
+  ::close(in[0]);
+  ::close(out[1]);
+  c.to = ::fdopen(in[1], "w");
+  c.from = ::fdopen(out[0], "r");
+  return c;
+}
+
+std::string child_proc::read_line() {
+  char buf[512];
+  if (!std::fgets(buf, sizeof buf, from)) return {};
+  std::string s{buf};
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
+  return s;
+}
+
+std::string child_proc::ask(const std::string& cmd) {
+  std::fprintf(to, "%s\n", cmd.c_str());
+  std::fflush(to);
+  return read_line();
+}
+
+int child_proc::wait() {
+  if (to) std::fclose(to);
+  to = nullptr;
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  if (from) std::fclose(from);
+  from = nullptr;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+// -- receiver -------------------------------------------------------------------------
+
+std::pair<uint64_t, uint64_t> receiver::rss() {
+  unsigned long long x = 0, m = 0;
+  auto line = proc.ask("rss");
+  if (std::sscanf(line.c_str(), "rss %llu %llu", &x, &m) != 2)
+    die("receiver rss: " + line);
+  return {x, m};
+}
+
+std::pair<uint64_t, uint64_t> receiver::sessions() {
+  unsigned long long e = 0, a = 0;
+  auto line = proc.ask("sessions");
+  if (std::sscanf(line.c_str(), "sessions %llu %llu", &e, &a) != 2)
+    die("receiver sessions: " + line);
+  return {e, a};
+}
+
+void receiver::await_sessions(uint64_t established) {
+  auto t0 = clock_type::now();
+  for (;;) {
+    auto [e, a] = sessions();
+    if (e == established && a == established) return;
+    if (seconds_since(t0) > 60)
+      die("receiver: " + std::to_string(e) + " established / " + std::to_string(a)
+          + " sessions, expected " + std::to_string(established));
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
+
+std::string receiver::metrics() {
+  return proc.ask("metrics");
+}
+
+void receiver::quit() {
+  auto bye = proc.ask("quit");
+  int rc = proc.wait();
+  if (bye != "bye" || rc != 0)
+    die("receiver did not quit cleanly (" + bye + ", rc " + std::to_string(rc) + ")");
+}
+
+receiver start_receiver(const std::string& exe, uint64_t max_sessions, peer_limits lim) {
+  receiver r;
+  r.proc = child_proc::spawn(
+      {exe, "--receiver", std::to_string(max_sessions), to_string(lim)});
+  auto line = r.proc.read_line();
+  unsigned g = 0, s = 0;
+  int pid = 0;
+  if (std::sscanf(line.c_str(), "ready %u %u %d", &g, &s, &pid) != 3)
+    die("receiver did not start: '" + line + "'");
+  r.gate_port = static_cast<uint16_t>(g);
+  r.sink_port = static_cast<uint16_t>(s);
+  return r;
+}
+
+raw_result run_raw(const std::string& exe, size_t plain, uint64_t frames) {
+  auto c =
+      child_proc::spawn({exe, "--raw", std::to_string(plain), std::to_string(frames)});
+  auto line = c.read_line();
+  int rc = c.wait();
+  raw_result r;
+  unsigned long long opened = 0;
+  if (rc != 0 || std::sscanf(line.c_str(), "raw %lf %llu", &r.seconds, &opened) != 2)
+    die("raw baseline failed: '" + line + "', rc " + std::to_string(rc));
+  r.opened = opened;
+  return r;
+}
+
+}  // namespace nz::bench
