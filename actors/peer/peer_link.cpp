@@ -16,6 +16,7 @@
 #include "runtime/exception_reason.hpp"
 #include "runtime/log/log.hpp"
 #include "runtime/metrics_client.hpp"
+#include "runtime/scoped_monitor.hpp"
 #include "runtime/supervision/service_registry.hpp"
 
 namespace nz {
@@ -37,6 +38,9 @@ struct link_state {
   caf::actor session;
   /// Inbound: the gate, told (peer_up) once the session is established.
   caf::actor gate;
+  /// Inbound links end with the gate; the monitor goes with this state (a
+  /// plain monitor would stay on the gate after this link ended).
+  scoped_monitor gate_watch;
   bool inbound = false;
   bool hello_seen = false;
   bool paused = false;
@@ -276,7 +280,7 @@ caf::behavior inbound_link(self_ptr self, caf::io::scribe_ptr scribe,
   init_state(self, hdl, std::move(reg), std::move(opts));
   self->state.inbound = true;
   self->state.gate = std::move(gate);
-  self->monitor(self->state.gate);
+  self->state.gate_watch = scoped_monitor(self, self->state.gate);
 
   self->delayed_send(self, self->state.opts.handshake_timeout, tick_atom::value);
   return link_behavior(self);

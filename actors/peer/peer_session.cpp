@@ -17,7 +17,7 @@ caf::behavior session_impl(self_ptr self, std::shared_ptr<service_registry> reg,
   // A session lives no longer than the manager that spawned it (a manager
   // restart or a failed tree must not leave sessions behind: they would keep
   // the actor system, and so the process, alive).
-  if (st.cfg.manager) self->monitor(st.cfg.manager);
+  st.manager_watch = scoped_monitor(self, st.cfg.manager);
   self->set_down_handler([self](caf::down_msg& dm) {
     auto& st = self->state;
     if (st.cfg.manager && dm.source == st.cfg.manager.address()) {

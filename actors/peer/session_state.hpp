@@ -37,6 +37,7 @@
 #include "runtime/exception_reason.hpp"
 #include "runtime/log/log.hpp"
 #include "runtime/metrics_client.hpp"
+#include "runtime/scoped_monitor.hpp"
 #include "runtime/supervision/service_registry.hpp"
 #include "runtime/unix_time.hpp"
 
@@ -65,6 +66,9 @@ struct pending_ping {
 struct session_state {
   std::shared_ptr<service_registry> reg;
   peer_session_config cfg;
+  /// The session ends with its manager; the monitor goes with this state (a
+  /// plain monitor would stay on the manager after this session ended).
+  scoped_monitor manager_watch;
   std::optional<peer::handshake_driver> driver;
   std::optional<peer::session_cipher> cipher;
   /// The link (the connection's broker) this session talks through (set once).

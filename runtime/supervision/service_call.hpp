@@ -29,6 +29,7 @@
 
 #include "messages/atoms.hpp"
 #include "messages/core_errors.hpp"
+#include "runtime/scoped_monitor.hpp"
 #include "runtime/supervision/service_registry.hpp"
 
 namespace nz {
@@ -45,6 +46,9 @@ struct service_call_state {
   caf::error last_error;
   /// One attempt; lives in the state (not in captures) so nothing owns itself.
   std::function<void()> attempt;
+  /// The call ends with its caller; the monitor goes with this state (a plain
+  /// monitor would stay on the long-lived caller after every call).
+  scoped_monitor caller_watch;
   static inline const char* name = "nz.service_call";
 };
 
@@ -105,7 +109,7 @@ caf::behavior service_call_impl(service_call_ptr self,
   return {
       [self](start_atom) {
         if (auto caller = self->current_sender()) {
-          self->monitor(caller);
+          self->state.caller_watch = scoped_monitor(self, caller);
           self->set_down_handler([self](caf::down_msg&) { self->quit(); });
         }
         self->state.rp = self->make_response_promise();
