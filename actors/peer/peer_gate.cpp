@@ -1,5 +1,7 @@
 #include "actors/peer/peer_gate.hpp"
 
+#include "actors/peer/broker_timer.hpp"
+
 #include <chrono>
 #include <map>
 
@@ -26,6 +28,8 @@ struct gate_state {
   /// Live inbound links and their half-open tickets (0: finished).
   std::map<caf::actor_addr, peer::handshake_ticket> links;
   bool timer_armed = false;
+  /// The gate's timers (actors/peer/broker_timer.hpp).
+  uint64_t timer_token = peer::make_timer_token();
   static inline const char* name = "nz.peer_gate";
 };
 
@@ -43,7 +47,8 @@ void arm(self_ptr self) {
   if (!next || st.timer_armed) return;
   st.timer_armed = true;
   auto wait = std::max<int64_t>(*next - now_ms(self), 1);
-  self->delayed_send(self, std::chrono::milliseconds(wait), tick_atom::value);
+  peer::arm_broker_timer<tick_atom>(self, std::chrono::milliseconds(wait),
+                                    st.timer_token);
 }
 
 void finish(self_ptr self, const caf::actor_addr& link) {
@@ -87,9 +92,9 @@ caf::behavior gate_impl(self_ptr self, int fd, std::shared_ptr<service_registry>
         // A link's session is established: its half-open slot is free.
         if (auto s = self->current_sender()) finish(self, s->address());
       },
-      [self](tick_atom) {
+      [self](tick_atom, uint64_t token) {
         auto& st = self->state;
-        if (self->current_sender() != self->ctrl()) return;
+        if (!peer::own_timer(self, token, st.timer_token)) return;
         st.timer_armed = false;
         // Expired slots are free again; the links close themselves at their own
         // handshake deadline.

@@ -10,6 +10,7 @@
 #include <caf/io/middleman.hpp>
 #include <caf/io/system_messages.hpp>
 
+#include "actors/peer/broker_timer.hpp"
 #include "actors/peer/session/record.hpp"
 #include "messages/atoms.hpp"
 #include "messages/peer_api.hpp"
@@ -49,6 +50,8 @@ struct link_state {
   uint64_t debt = 0;
   size_t read_size = min_read_size;
   std::string remote;
+  /// This link's timers (actors/peer/broker_timer.hpp).
+  uint64_t timer_token = peer::make_timer_token();
   static inline const char* name = "nz.peer_link";
 };
 
@@ -155,8 +158,8 @@ void pay_debt(self_ptr self) {
           ? int64_t{1000}
           : static_cast<int64_t>((owed * static_cast<uint64_t>(cfg.per_ms) + cfg.rate - 1)
                                  / cfg.rate);
-  self->delayed_send(self, std::chrono::milliseconds(std::max<int64_t>(wait_ms, 1)),
-                     peer_beat_atom::value);
+  peer::arm_broker_timer<peer_beat_atom>(
+      self, std::chrono::milliseconds(std::max<int64_t>(wait_ms, 1)), st.timer_token);
 }
 
 void on_data(self_ptr self, caf::io::new_data_msg& msg) {
@@ -243,14 +246,15 @@ caf::behavior link_behavior(self_ptr self) {
         if (st.session && self->current_sender() == st.session.address() && st.gate)
           self->send(st.gate, peer_up_atom::value);
       },
-      [self](peer_beat_atom) {
+      [self](peer_beat_atom, uint64_t token) {
         // A frame-rate pause: pay what is due, read again once nothing is owed.
-        if (self->current_sender() != self->ctrl() || !self->state.paused) return;
+        if (!peer::own_timer(self, token, self->state.timer_token) || !self->state.paused)
+          return;
         pay_debt(self);
       },
-      [self](tick_atom) {
+      [self](tick_atom, uint64_t token) {
         // The handshake deadline: a link nobody owns by now closes.
-        if (self->current_sender() != self->ctrl()) return;
+        if (!peer::own_timer(self, token, self->state.timer_token)) return;
         if (!self->state.session) {
           metric_add(*self->state.reg, "nzcore_peer_handshake_failures_total",
                      {"timeout"});
@@ -282,7 +286,10 @@ caf::behavior inbound_link(self_ptr self, caf::io::scribe_ptr scribe,
   self->state.gate = std::move(gate);
   self->state.gate_watch = scoped_monitor(self, self->state.gate);
 
-  self->delayed_send(self, self->state.opts.handshake_timeout, tick_atom::value);
+  peer::arm_broker_timer<tick_atom>(self,
+                                    std::chrono::duration_cast<std::chrono::milliseconds>(
+                                        self->state.opts.handshake_timeout),
+                                    self->state.timer_token);
   return link_behavior(self);
 }
 

@@ -145,6 +145,13 @@ std::optional<std::string> load_node_config(const std::string& path, node_config
   node_config tmp = out;
   auto table = setters(tmp);
   for (auto& [section, value] : *parsed) {
+    // A setting before any [section] is a plain value at the top: nobody reads
+    // it there, so a node setting written so would be silently ignored.
+    if (!caf::holds_alternative<caf::settings>(value))
+      return fmt::format(
+          "{}: setting '{}' comes before any section; node settings belong under "
+          "[nzcore] (see nzcore run --dump-config)",
+          path, section);
     if (section != "nzcore")
       continue;  // other sections (scheduler, middleman, ...) belong to CAF
     auto sec = caf::get_if<caf::settings>(&value);

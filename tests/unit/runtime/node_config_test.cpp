@@ -104,6 +104,17 @@ TEST_CASE_FIXTURE(config_files, "an unknown key is an error naming the key") {
   CHECK(cfg.admin_port == 0);
 }
 
+TEST_CASE_FIXTURE(config_files,
+                  "a setting before any section is an error, not silently ignored") {
+  node_config cfg;
+  auto err = load("peer-max-half-open=5\n[nzcore]\nadmin-port=7001\n", cfg);
+  REQUIRE(err);
+  CHECK(contains(err, "peer-max-half-open"));
+  CHECK(contains(err, "[nzcore]"));
+  CHECK(cfg.admin_port == 0);
+  CHECK(cfg.peer_max_half_open == node_config{}.peer_max_half_open);
+}
+
 TEST_CASE_FIXTURE(config_files, "a value of the wrong type is an error naming the key") {
   node_config cfg;
   auto err = load("[nzcore]\nsnapshot-every=\"many\"\n", cfg);
