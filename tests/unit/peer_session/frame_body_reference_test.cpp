@@ -27,8 +27,15 @@ std::optional<fields> reference(const std::vector<uint8_t>& b) {
     return std::nullopt;
   msgpack::object_handle h;
   std::size_t off = 0;
+  // Limits far above anything a frame body may hold, only so that a declared
+  // 2^32-element array or map does not make msgpack-c allocate for it (inputs
+  // beyond them are refused by both readers all the same).
+  const msgpack::unpack_limit limits{/*array=*/64,     /*map=*/64,
+                                     /*str=*/1u << 20, /*bin=*/1u << 20,
+                                     /*ext=*/1u << 20, /*depth=*/16};
   try {
-    h = msgpack::unpack(reinterpret_cast<const char*>(b.data()), b.size(), off);
+    h = msgpack::unpack(reinterpret_cast<const char*>(b.data()), b.size(), off, nullptr,
+                        nullptr, limits);
   } catch (const std::exception&) {
     return std::nullopt;
   }
