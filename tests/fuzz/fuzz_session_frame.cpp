@@ -9,14 +9,20 @@
 //      and a decoded body must re-encode and decode to the same fields
 //   2  the next genuine frame edited by rest (position, xor pairs): it opens
 //      iff unchanged
-//   3  decode_frame_body(rest) with max_body = data[1] * 4
+//   3  decode_frame_body(rest) with max_body = data[1] * 4, and msgpack-c (the
+//      reference, tests/support/msgpack_reference.hpp) must read it the same way
+//   4  rest as a chan body (channel_codec): parse and decode agree, and what
+//      is accepted re-encodes to the same bytes
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <vector>
 
+#include "actors/peer/channel_codec.hpp"
 #include "actors/peer/session/frame_body.hpp"
 #include "actors/peer/session/session_cipher.hpp"
+#include "tests/support/msgpack_reference.hpp"
 
 using namespace nz::peer;
 namespace noise = nz::peer::noise;
@@ -77,7 +83,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 2) {
     return 0;
   }
-  const unsigned scenario = data[0] % 4;
+  const unsigned scenario = data[0] % 5;
   const uint8_t param = data[1];
   const noise::bytes_view rest{data + 2, size - 2};
   switch (scenario) {
@@ -148,6 +154,29 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       } else {
         check(is_peer_error(d.error().code));
       }
+      // msgpack-c, the reference, reads the same bytes the same way.
+      auto want = nz::peer::test::reference_frame_body(rest.data, rest.size, max_body);
+      check(static_cast<bool>(d) == want.has_value());
+      if (d)
+        check(d->type == want->type && d->trace == want->trace && d->body == want->body);
+      break;
+    }
+    case 4: {
+      // A chan body (actors/peer/channel_codec.hpp): accepted only in its one
+      // canonical encoding, which re-encodes to the same bytes.
+      auto v = nz::peer::parse_channel_frame(rest.data, rest.size);
+      auto c = nz::peer::decode_channel_frame(
+          std::vector<uint8_t>(rest.data, rest.data + rest.size));
+      check(static_cast<bool>(v) == static_cast<bool>(c));
+      if (!c) break;
+      check(nz::peer::valid_channel_name(c->channel));
+      check(c->payload.size() <= nz::peer::max_channel_payload);
+      auto again = nz::peer::encode_channel_frame(*c);
+      check(again.size() == rest.size
+            && std::equal(again.begin(), again.end(), rest.data));
+      check(
+          nz::peer::channel_frame_size(c->channel, c->id, c->reply_to, c->payload.size())
+          == rest.size);
       break;
     }
   }

@@ -1,5 +1,5 @@
 # The session layer (actors/peer/session) over the Noise core: the handshake
-# driver and binding, the transport and the frame body decoder. Built from
+# driver and binding, the transport, the frame body decoder and the chan body codec. Built from
 # sources so the fuzz build does not need the libraries' CMake targets.
 set(NZ_SESSION_FUZZ_SOURCES
   ${PROJECT_SOURCE_DIR}/runtime/crypto/secret.cpp
@@ -21,7 +21,9 @@ set(NZ_SESSION_FUZZ_SOURCES
   ${PROJECT_SOURCE_DIR}/actors/peer/session/handshake_driver.cpp
   ${PROJECT_SOURCE_DIR}/actors/peer/session/record.cpp
   ${PROJECT_SOURCE_DIR}/actors/peer/session/session_cipher.cpp
-  ${PROJECT_SOURCE_DIR}/actors/peer/session/session_error.cpp)
+  ${PROJECT_SOURCE_DIR}/actors/peer/session/session_error.cpp
+  ${PROJECT_SOURCE_DIR}/actors/peer/channel_codec.cpp
+  ${PROJECT_SOURCE_DIR}/storage/byte_codec.cpp)
 
 nz_add_fuzzer(nz_fuzz_session_frame fuzz_session_frame.cpp ${NZ_SESSION_FUZZ_SOURCES})
 nz_add_fuzzer(nz_fuzz_session_handshake fuzz_session_handshake.cpp
