@@ -2,17 +2,18 @@
 // (actors/peer/manager_state.hpp).
 #include "actors/peer/manager_state.hpp"
 
+#include "actors/peer/manager/peer_lookup.hpp"
+
 namespace nz::peer_manager_detail {
 
 /// The one session whose node id is `who` or starts with it (8+ characters).
 std::optional<caf::actor> find_peer(self_ptr self, const std::string& who,
                                     std::string& why) {
-  std::vector<caf::actor> matches;
-  for (auto& [id, h] : self->state.by_node)
-    if (who.size() >= 8 && id.compare(0, who.size(), who) == 0) matches.push_back(h);
-  if (matches.size() == 1) return matches.front();
-  why = matches.empty() ? "no session with a peer '" + who + "' (see nzctl peers)"
-                        : "'" + who + "' matches several peers";
+  auto r = peer::find_by_prefix(self->state.by_node, who);
+  if (r.status == peer::lookup_status::found) return *r.value;
+  why = r.status == peer::lookup_status::none
+            ? "no session with a peer '" + who + "' (see nzctl peers)"
+            : "'" + who + "' matches several peers";
   return std::nullopt;
 }
 
