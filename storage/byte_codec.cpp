@@ -114,11 +114,19 @@ std::optional<size_t> byte_reader::get_length(size_t max_len) {
 }
 
 std::optional<std::vector<uint8_t>> byte_reader::get_bytes(size_t max_len) {
+  const uint8_t* p = nullptr;
+  size_t n = 0;
+  if (!get_bytes_view(max_len, p, n)) return std::nullopt;
+  return std::vector<uint8_t>(p, p + n);
+}
+
+bool byte_reader::get_bytes_view(size_t max_len, const uint8_t*& out, size_t& size) {
   auto len = get_length(max_len);
-  if (!len) return std::nullopt;
-  std::vector<uint8_t> out(data_ + pos_, data_ + pos_ + *len);
+  if (!len) return false;
+  out = data_ + pos_;
+  size = *len;
   pos_ += *len;
-  return out;
+  return true;
 }
 
 std::optional<std::string> byte_reader::get_string(size_t max_len) {

@@ -74,6 +74,9 @@ class byte_reader {
   /// remaining input.
   std::optional<std::vector<uint8_t>> get_bytes(size_t max_len);
   std::optional<std::string> get_string(size_t max_len);
+  /// get_bytes without copying: points `out` at the bytes and sets `size`
+  /// (same checks; on failure nothing changes).
+  bool get_bytes_view(size_t max_len, const uint8_t*& out, size_t& size);
 
   size_t remaining() const { return size_ - pos_; }
   size_t position() const { return pos_; }

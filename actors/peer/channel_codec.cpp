@@ -14,14 +14,6 @@ size_t varint_size(uint64_t x) {
   return n;
 }
 
-/// A length-prefixed field of at most `max` bytes, as a view.
-bool get_view(storage::byte_reader& r, size_t max, const uint8_t*& p, size_t& n) {
-  auto len = r.get_varint();
-  if (!len || *len > max || *len > r.remaining() || !r.get_raw(*len, p)) return false;
-  n = static_cast<size_t>(*len);
-  return true;
-}
-
 }  // namespace
 
 bool valid_channel_name(std::string_view name) {
@@ -67,13 +59,13 @@ std::optional<channel_frame_view> parse_channel_frame(const uint8_t* data, size_
   channel_frame_view x;
   const uint8_t* name = nullptr;
   size_t name_len = 0;
-  if (!get_view(r, max_channel_name, name, name_len)) return std::nullopt;
+  if (!r.get_bytes_view(max_channel_name, name, name_len)) return std::nullopt;
   x.channel = {reinterpret_cast<const char*>(name), name_len};
   if (!valid_channel_name(x.channel)) return std::nullopt;
   auto id = r.get_varint();
   auto reply_to = r.get_varint();
-  if (!id || !reply_to || !get_view(r, max_channel_payload, x.payload, x.payload_size)
-      || !r.at_end())
+  if (!id || !reply_to
+      || !r.get_bytes_view(max_channel_payload, x.payload, x.payload_size) || !r.at_end())
     return std::nullopt;
   x.id = *id;
   x.reply_to = *reply_to;

@@ -12,6 +12,7 @@
 
 #include "messages/atoms.hpp"
 #include "messages/peer_api.hpp"
+#include "runtime/actor_clock_ms.hpp"
 #include "runtime/exception_reason.hpp"
 #include "runtime/log/log.hpp"
 #include "runtime/metrics_client.hpp"
@@ -35,18 +36,12 @@ struct gate_state {
 
 using self_ptr = caf::io::stateful_broker<gate_state>*;
 
-int64_t now_ms(self_ptr self) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             self->clock().now().time_since_epoch())
-      .count();
-}
-
 void arm(self_ptr self) {
   auto& st = self->state;
   auto next = st.limiter->next_deadline();
   if (!next || st.timer_armed) return;
   st.timer_armed = true;
-  auto wait = std::max<int64_t>(*next - now_ms(self), 1);
+  auto wait = std::max<int64_t>(*next - actor_clock_ms(self), 1);
   peer::arm_broker_timer<tick_atom>(self, std::chrono::milliseconds(wait),
                                     st.timer_token);
 }
@@ -73,7 +68,7 @@ caf::behavior gate_impl(self_ptr self, int fd, std::shared_ptr<service_registry>
   return {
       [self](caf::io::new_connection_msg& msg) {
         auto& st = self->state;
-        auto now = now_ms(self);
+        auto now = actor_clock_ms(self);
         (void)st.limiter->expire(now);
         auto source = self->remote_addr(msg.handle);
         auto admitted = st.limiter->admit(source, now);
@@ -98,7 +93,7 @@ caf::behavior gate_impl(self_ptr self, int fd, std::shared_ptr<service_registry>
         st.timer_armed = false;
         // Expired slots are free again; the links close themselves at their own
         // handshake deadline.
-        auto expired = st.limiter->expire(now_ms(self));
+        auto expired = st.limiter->expire(actor_clock_ms(self));
         for (auto& [addr, ticket] : st.links)
           for (auto t : expired)
             if (ticket == t) ticket = 0;

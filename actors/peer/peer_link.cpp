@@ -14,6 +14,7 @@
 #include "actors/peer/session/record.hpp"
 #include "messages/atoms.hpp"
 #include "messages/peer_api.hpp"
+#include "runtime/actor_clock_ms.hpp"
 #include "runtime/exception_reason.hpp"
 #include "runtime/log/log.hpp"
 #include "runtime/metrics_client.hpp"
@@ -56,12 +57,6 @@ struct link_state {
 };
 
 using self_ptr = caf::io::stateful_broker<link_state>*;
-
-int64_t now_ms(self_ptr self) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             self->clock().now().time_since_epoch())
-      .count();
-}
 
 /// Ends the link: stops reading at once (nothing more reaches the session)
 /// and quits; the broker's cleanup closes the connection.
@@ -126,7 +121,7 @@ void dispatch(self_ptr self, records& got) {
 /// stays halted and a timer fires when the rest is due.
 void pay_debt(self_ptr self) {
   auto& st = self->state;
-  auto now = now_ms(self);
+  auto now = actor_clock_ms(self);
   auto take = std::min<uint64_t>(st.bucket->available(now), st.debt);
   if (take > 0 && st.bucket->take(take, now)) st.debt -= take;
   if (st.debt == 0) {
@@ -271,7 +266,7 @@ void init_state(self_ptr self, caf::io::connection_handle hdl,
   st.reg = std::move(reg);
   st.opts = std::move(opts);
   st.hdl = hdl;
-  st.bucket.emplace(st.opts.frame_rate, now_ms(self));
+  st.bucket.emplace(st.opts.frame_rate, actor_clock_ms(self));
   st.remote = self->remote_addr(hdl) + ":" + std::to_string(self->remote_port(hdl));
   self->configure_read(hdl, caf::io::receive_policy::at_most(st.read_size));
 }

@@ -33,6 +33,7 @@
 #include "messages/core_errors.hpp"
 #include "messages/peer_api.hpp"
 #include "messages/trust_api.hpp"
+#include "runtime/actor_clock_ms.hpp"
 #include "runtime/chaos/peer_chaos.hpp"
 #include "runtime/exception_reason.hpp"
 #include "runtime/log/log.hpp"
@@ -50,9 +51,7 @@ using clock_type = std::chrono::steady_clock;
 /// and the heartbeat timer must share.
 template <class Self>
 uint64_t actor_ms(Self* self) {
-  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                   self->clock().now().time_since_epoch())
-                                   .count());
+  return static_cast<uint64_t>(actor_clock_ms(self));
 }
 
 using records = std::vector<std::vector<uint8_t>>;
