@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <thread>
 
@@ -10,6 +11,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
+#include "bench/peer/pure_core.hpp"
+#include "bench/peer/raw_stream.h"
 #include "bench/support/bench_stats.hpp"
 
 extern char** environ;
@@ -155,6 +160,45 @@ raw_result run_raw(const std::string& exe, size_t plain, uint64_t frames) {
     die("raw baseline failed: '" + line + "', rc " + std::to_string(rc));
   r.opened = opened;
   return r;
+}
+
+int raw_main(int argc, char** argv) {
+  if (argc < 4) {
+    std::fprintf(stderr, "usage: nz_bench_peer --raw <plaintext bytes> <frames>\n");
+    return 2;
+  }
+  auto plain = static_cast<size_t>(std::strtoull(argv[2], nullptr, 10));
+  auto frames = std::strtoull(argv[3], nullptr, 10);
+  double seconds = 0;
+  uint64_t opened = 0;
+  if (plain == 0 || frames == 0
+      || nz_raw_sealed_stream(plain, frames, &seconds, &opened) != 0)
+    return 1;
+  std::printf("raw %.9f %llu\n", seconds, static_cast<unsigned long long>(opened));
+  return 0;
+}
+
+int core_main(int argc, char** argv) {
+  if (argc < 4) {
+    std::fprintf(stderr,
+                 "usage: nz_bench_peer --core <payload bytes> <messages> [handshakes]\n");
+    return 2;
+  }
+  if (sodium_init() < 0) die("sodium_init failed");
+  auto size = static_cast<size_t>(std::strtoull(argv[2], nullptr, 10));
+  auto n = std::strtoull(argv[3], nullptr, 10);
+  uint64_t bad = 0;
+  double rate = core_frame_rate(size, n, bad);
+  std::printf("core size=%zu frames=%llu rate=%.0f/s bad=%llu\n", size,
+              static_cast<unsigned long long>(n), rate,
+              static_cast<unsigned long long>(bad));
+  if (argc > 4) {
+    auto h = std::strtoull(argv[4], nullptr, 10);
+    double hr = core_handshake_rate(h);
+    std::printf("core_hs handshakes=%llu rate=%.0f/s (%.0f us each)\n",
+                static_cast<unsigned long long>(h), hr, 1e6 / hr);
+  }
+  return bad == 0 ? 0 : 1;
 }
 
 }  // namespace nz::bench

@@ -69,4 +69,11 @@ struct raw_result {
 /// Baseline (b) in a fresh process (`--raw`).
 raw_result run_raw(const std::string& exe, size_t plain, uint64_t frames);
 
+/// The `--raw <plaintext bytes> <frames>` child: baseline (b), one line out.
+int raw_main(int argc, char** argv);
+
+/// `--core <payload bytes> <messages> [handshakes]`: the pure core baselines
+/// alone, for profiling (no actors, no sockets).
+int core_main(int argc, char** argv);
+
 }  // namespace nz::bench

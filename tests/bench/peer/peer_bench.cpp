@@ -128,7 +128,6 @@
 #include "bench/peer/bench_summary.hpp"
 #include "bench/peer/peer_node.hpp"
 #include "bench/peer/pure_core.hpp"
-#include "bench/peer/raw_stream.h"
 #include "bench/support/bench_clock.hpp"
 #include "bench/support/bench_stats.hpp"
 #include "messages/peer_api.hpp"
@@ -461,47 +460,6 @@ defaults_figures defaults_phase(context& cx, caf::scoped_actor& self) {
   close_sessions(*h);
   r3.quit();
   return d;
-}
-
-int raw_main(int argc, char** argv) {
-  if (argc < 4) {
-    std::fprintf(stderr, "usage: nz_bench_peer --raw <plaintext bytes> <frames>\n");
-    return 2;
-  }
-  auto plain = static_cast<size_t>(std::strtoull(argv[2], nullptr, 10));
-  auto frames = std::strtoull(argv[3], nullptr, 10);
-  double seconds = 0;
-  uint64_t opened = 0;
-  if (plain == 0 || frames == 0
-      || nz_raw_sealed_stream(plain, frames, &seconds, &opened) != 0)
-    return 1;
-  std::printf("raw %.9f %llu\n", seconds, static_cast<unsigned long long>(opened));
-  return 0;
-}
-
-/// `--core <payload bytes> <messages> [handshakes]`: the pure core baselines
-/// alone, for profiling (no actors, no sockets).
-int core_main(int argc, char** argv) {
-  if (argc < 4) {
-    std::fprintf(stderr,
-                 "usage: nz_bench_peer --core <payload bytes> <messages> [handshakes]\n");
-    return 2;
-  }
-  if (sodium_init() < 0) die("sodium_init failed");
-  auto size = static_cast<size_t>(std::strtoull(argv[2], nullptr, 10));
-  auto n = std::strtoull(argv[3], nullptr, 10);
-  uint64_t bad = 0;
-  double rate = core_frame_rate(size, n, bad);
-  std::printf("core size=%zu frames=%llu rate=%.0f/s bad=%llu\n", size,
-              static_cast<unsigned long long>(n), rate,
-              static_cast<unsigned long long>(bad));
-  if (argc > 4) {
-    auto h = std::strtoull(argv[4], nullptr, 10);
-    double hr = core_handshake_rate(h);
-    std::printf("core_hs handshakes=%llu rate=%.0f/s (%.0f us each)\n",
-                static_cast<unsigned long long>(h), hr, 1e6 / hr);
-  }
-  return bad == 0 ? 0 : 1;
 }
 
 }  // namespace
