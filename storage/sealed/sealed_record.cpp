@@ -7,13 +7,15 @@
 #include <fmt/format.h>
 #include <sodium.h>
 
+#include "storage/sealed/xchacha_aead.hpp"
+
 namespace nz::storage {
 
 namespace {
 
-static_assert(sealed_key_size == crypto_aead_xchacha20poly1305_ietf_KEYBYTES);
-static_assert(sealed_nonce_size == crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
-static_assert(sealed_tag_size == crypto_aead_xchacha20poly1305_ietf_ABYTES);
+static_assert(sealed_key_size == aead::key_size);
+static_assert(sealed_nonce_size == aead::nonce_size);
+static_assert(sealed_tag_size == aead::tag_size);
 
 constexpr size_t max_printable_chars = 64;
 constexpr size_t max_hex_bytes = 32;
@@ -110,13 +112,8 @@ void seal_in_place(std::vector<uint8_t>& out, const uint8_t key[sealed_key_size]
   aad ad{domain, ns, record_key};
   out[0] = sealed_version;
   const uint8_t* nonce = out.data() + 1;
-  unsigned long long clen = 0;
-  // An empty value may come with a null pointer; libsodium wants a valid one.
-  static const uint8_t empty = 0;
-  const uint8_t* m = value.size > 0 ? value.data : &empty;
-  crypto_aead_xchacha20poly1305_ietf_encrypt(out.data() + 1 + sealed_nonce_size, &clen, m,
-                                             value.size, ad.data(), ad.size(), nullptr,
-                                             nonce, key);
+  aead::encrypt(out.data() + 1 + sealed_nonce_size, value.data, value.size, ad.data(),
+                ad.size(), nonce, key);
 }
 
 }  // namespace
@@ -168,12 +165,7 @@ store_status open(std::vector<uint8_t>& out, const uint8_t key[sealed_key_size],
   size_t clen = sealed.size - 1 - sealed_nonce_size;
   // Exact size up front: no reallocation that would leave plaintext behind.
   out.resize(clen - sealed_tag_size);
-  uint8_t scratch = 0;  // valid destination for an empty value
-  unsigned long long mlen = 0;
-  int rc = crypto_aead_xchacha20poly1305_ietf_decrypt(out.empty() ? &scratch : out.data(),
-                                                      &mlen, nullptr, c, clen, ad.data(),
-                                                      ad.size(), nonce, key);
-  if (rc != 0 || mlen != out.size()) {
+  if (!aead::decrypt(out.data(), c, clen, ad.data(), ad.size(), nonce, key)) {
     wipe(out);
     return corrupt(domain, ns, record_key,
                    "authentication failed (wrong storage key, altered bytes, or a "

@@ -3,7 +3,8 @@
 // version of this file; change both together and bump sealed_version.
 //
 // Layout:  version u8 (1) | nonce[24] (random) | ciphertext[n] | tag[16]
-//   XChaCha20-Poly1305-IETF (libsodium crypto_aead_xchacha20poly1305_ietf_*),
+//   XChaCha20-Poly1305-IETF (libsodium's crypto_aead_xchacha20poly1305_ietf_*;
+//   storage/sealed/xchacha_aead computes it, with OpenSSL for large values),
 //   so a record is exactly sealed_overhead (41) bytes longer than its value.
 // AAD:     domain | varint len(ns) | ns | varint len(key) | key
 //   domain is "nz.sealed.v1" for key-value records and "nz.sealed.file.v1" for
