@@ -19,7 +19,8 @@ static_assert(crypto_core_hchacha20_OUTPUTBYTES == key_size);
 /// OpenSSL's ChaCha20-Poly1305, fetched once per process (explicit fetch: the
 /// implicit one behind EVP_chacha20_poly1305() repeats the lookup per init).
 const EVP_CIPHER* openssl_cipher() {
-  static EVP_CIPHER* const cipher = EVP_CIPHER_fetch(nullptr, "ChaCha20-Poly1305", nullptr);
+  static EVP_CIPHER* const cipher =
+      EVP_CIPHER_fetch(nullptr, "ChaCha20-Poly1305", nullptr);
   return cipher;
 }
 
@@ -89,7 +90,8 @@ bool openssl_encrypt(uint8_t* c, const uint8_t* m, size_t mlen, const uint8_t* a
   if (EVP_EncryptInit_ex2(ctx, openssl_cipher(), sk.key(), sk.iv(), nullptr) != 1) {
     return false;
   }
-  if (adlen > 0 && EVP_EncryptUpdate(ctx, nullptr, &len, ad, static_cast<int>(adlen)) != 1) {
+  if (adlen > 0
+      && EVP_EncryptUpdate(ctx, nullptr, &len, ad, static_cast<int>(adlen)) != 1) {
     return false;
   }
   if (mlen > 0 && EVP_EncryptUpdate(ctx, c, &len, m, static_cast<int>(mlen)) != 1) {
@@ -99,7 +101,8 @@ bool openssl_encrypt(uint8_t* c, const uint8_t* m, size_t mlen, const uint8_t* a
     return false;
   }
   return EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_GET_TAG, static_cast<int>(tag_size),
-                             c + mlen) == 1;
+                             c + mlen)
+         == 1;
 }
 
 /// OpenSSL decryption: 1 authentic, 0 not authentic, -1 OpenSSL failed.
@@ -114,7 +117,8 @@ int openssl_decrypt(uint8_t* m, const uint8_t* c, size_t mlen, const uint8_t* ad
   if (EVP_DecryptInit_ex2(ctx, openssl_cipher(), sk.key(), sk.iv(), nullptr) != 1) {
     return -1;
   }
-  if (adlen > 0 && EVP_DecryptUpdate(ctx, nullptr, &len, ad, static_cast<int>(adlen)) != 1) {
+  if (adlen > 0
+      && EVP_DecryptUpdate(ctx, nullptr, &len, ad, static_cast<int>(adlen)) != 1) {
     return -1;
   }
   if (mlen > 0 && EVP_DecryptUpdate(ctx, m, &len, c, static_cast<int>(mlen)) != 1) {
@@ -123,8 +127,8 @@ int openssl_decrypt(uint8_t* m, const uint8_t* c, size_t mlen, const uint8_t* ad
   // The tag is only read by the call; OpenSSL's prototype is not const-correct.
   uint8_t tag[tag_size];
   std::memcpy(tag, c + mlen, tag_size);
-  if (EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_TAG, static_cast<int>(tag_size), tag) !=
-      1) {
+  if (EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_TAG, static_cast<int>(tag_size), tag)
+      != 1) {
     return -1;
   }
   return EVP_DecryptFinal_ex(ctx, m + mlen, &len) == 1 ? 1 : 0;
@@ -133,16 +137,20 @@ int openssl_decrypt(uint8_t* m, const uint8_t* c, size_t mlen, const uint8_t* ad
 // libsodium wants valid pointers even for empty inputs.
 const uint8_t empty_byte = 0;
 
-const uint8_t* nonnull(const uint8_t* p) { return p != nullptr ? p : &empty_byte; }
+const uint8_t* nonnull(const uint8_t* p) {
+  return p != nullptr ? p : &empty_byte;
+}
 
 }  // namespace
 
-bool openssl_available() { return openssl_cipher() != nullptr; }
+bool openssl_available() {
+  return openssl_cipher() != nullptr;
+}
 
 void encrypt(uint8_t* c, const uint8_t* m, size_t mlen, const uint8_t* ad, size_t adlen,
              const uint8_t nonce[nonce_size], const uint8_t key[key_size], engine which) {
-  if (use_openssl(which, mlen, adlen) &&
-      openssl_encrypt(c, nonnull(m), mlen, ad, adlen, nonce, key)) {
+  if (use_openssl(which, mlen, adlen)
+      && openssl_encrypt(c, nonnull(m), mlen, ad, adlen, nonce, key)) {
     return;
   }
   unsigned long long clen = 0;
@@ -172,8 +180,8 @@ bool decrypt(uint8_t* m, const uint8_t* c, size_t clen, const uint8_t* ad, size_
   uint8_t scratch = 0;  // valid destination for an empty message
   unsigned long long out_len = 0;
   int rc = crypto_aead_xchacha20poly1305_ietf_decrypt(mlen > 0 ? m : &scratch, &out_len,
-                                                      nullptr, c, clen, nonnull(ad), adlen,
-                                                      nonce, key);
+                                                      nullptr, c, clen, nonnull(ad),
+                                                      adlen, nonce, key);
   if (rc != 0 || out_len != mlen) {
     if (mlen > 0) {
       sodium_memzero(m, mlen);

@@ -2,7 +2,10 @@
 // (under namespace/key variations chosen by the first byte) must be rejected
 // cleanly with corrupt_record and an empty output, never crash; a valid record
 // with one byte changed, or opened for another place, must never open. Also
-// runs the LMDB key splitter and the safe key printer on the input.
+// runs the LMDB key splitter and the safe key printer on the input, and
+// checks that the two XChaCha20-Poly1305 engines (libsodium, OpenSSL; see
+// storage/sealed/xchacha_aead.hpp) produce the same bytes for the input and
+// open each other's output, and that both reject it once a byte changes.
 #include <algorithm>
 #include <array>
 #include <cstddef>
@@ -13,6 +16,7 @@
 
 #include "storage/sealed/kv_keys.hpp"
 #include "storage/sealed/sealed_record.hpp"
+#include "storage/sealed/xchacha_aead.hpp"
 
 using namespace nz::storage;
 
@@ -25,6 +29,37 @@ constexpr std::array<uint8_t, sealed_key_size> storage_key{
 
 constexpr std::string_view namespaces[] = {"app", "a", std::string_view{}, "x.y-z_0"};
 
+/// The input as a message (and its first bytes as AAD and nonce) through both
+/// engines: identical ciphertexts, each opens the other's, both reject a
+/// changed byte and leave zeros.
+void check_engines(const uint8_t* data, size_t size) {
+  namespace aead = nz::storage::aead;
+  uint8_t nonce[aead::nonce_size] = {};
+  std::copy(data, data + std::min(size, sizeof nonce), nonce);
+  size_t adlen = size > 0 ? data[0] % 64 : 0;
+  adlen = std::min(adlen, size);
+  std::vector<uint8_t> a(size + aead::tag_size), b(size + aead::tag_size);
+  aead::encrypt(a.data(), data, size, data, adlen, nonce, storage_key.data(),
+                aead::engine::sodium);
+  aead::encrypt(b.data(), data, size, data, adlen, nonce, storage_key.data(),
+                aead::engine::openssl);
+  if (a != b) __builtin_trap();
+  std::vector<uint8_t> m(size);
+  for (auto e : {aead::engine::sodium, aead::engine::openssl}) {
+    if (!aead::decrypt(m.data(), a.data(), a.size(), data, adlen, nonce,
+                       storage_key.data(), e))
+      __builtin_trap();
+    if (!std::equal(m.begin(), m.end(), data)) __builtin_trap();
+    auto bad = a;
+    bad[(size * 31) % bad.size()] ^= 0x40;
+    if (aead::decrypt(m.data(), bad.data(), bad.size(), data, adlen, nonce,
+                      storage_key.data(), e))
+      __builtin_trap();
+    if (std::any_of(m.begin(), m.end(), [](uint8_t x) { return x != 0; }))
+      __builtin_trap();
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -36,6 +71,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view ns;
   byte_view key;
   if (split_kv_key(raw, ns, key) && !valid_namespace(ns)) __builtin_trap();
+  check_engines(data, size);
   if (size == 0) return 0;
 
   // First byte: namespace, key shape and table; the rest is the record.
