@@ -20,8 +20,8 @@ namespace {
 std::vector<uint8_t> hex(std::string_view h) {
   std::vector<uint8_t> out(h.size() / 2);
   size_t n = 0;
-  REQUIRE(sodium_hex2bin(out.data(), out.size(), h.data(), h.size(), nullptr, &n, nullptr) ==
-          0);
+  REQUIRE(sodium_hex2bin(out.data(), out.size(), h.data(), h.size(), nullptr, &n, nullptr)
+          == 0);
   out.resize(n);
   return out;
 }
@@ -54,7 +54,8 @@ std::vector<uint8_t> enc(aead::engine e, const std::vector<uint8_t>& m,
 bool dec(aead::engine e, const std::vector<uint8_t>& c, const std::vector<uint8_t>& ad,
          const uint8_t* nonce, const uint8_t* key, std::vector<uint8_t>& m) {
   m.assign(c.size() >= aead::tag_size ? c.size() - aead::tag_size : 0, 0xaa);
-  bool ok = aead::decrypt(m.data(), c.data(), c.size(), ad.data(), ad.size(), nonce, key, e);
+  bool ok =
+      aead::decrypt(m.data(), c.data(), c.size(), ad.data(), ad.size(), nonce, key, e);
   if (!ok) {
     CHECK(std::all_of(m.begin(), m.end(), [](uint8_t b) { return b == 0; }));
   }
@@ -81,7 +82,8 @@ TEST_CASE("both engines reproduce the draft-irtf-cfrg-xchacha-03 A.3.1 vector") 
   auto nonce = hex("404142434445464748494a4b4c4d4e4f5051525354555657");
   auto want = hex(
       "bd6d179d3e83d43b9576579493c0e939572a1700252bfaccbed2902c21396cbb731c7f1b0b4aa6440b"
-      "f3a82f4eda7e39ae64c6708c54c216cb96b72e1213b4522f8c9ba40db5d945b11b69b982c1bb9e3f3fa"
+      "f3a82f4eda7e39ae64c6708c54c216cb96b72e1213b4522f8c9ba40db5d945b11b69b982c1bb9e3f3f"
+      "a"
       "c2bc369488f76b2383565d3fff921f9664c97637da9768812f615c68b13b52e"
       "c0875924c1c7987947deafd8780acf49");
   for (auto e : both) {
@@ -96,8 +98,8 @@ TEST_CASE("both engines reproduce the draft-irtf-cfrg-xchacha-03 A.3.1 vector") 
 TEST_CASE("the engines agree byte for byte on every size, and open each other's output") {
   REQUIRE(sodium_init() >= 0);
   std::mt19937_64 rng(20261126);
-  std::vector<size_t> sizes{0,    1,    15,   16,   63,   64,    65,    255,
-                            256,  511,  512,  1023, 1024, 2047,  2048,  2049,
+  std::vector<size_t> sizes{0,    1,    15,   16,   63,    64,     65,     255,
+                            256,  511,  512,  1023, 1024,  2047,   2048,   2049,
                             4095, 4096, 4097, 8191, 65536, 100000, 1 << 20};
   for (int i = 0; i < 200; ++i) {
     sizes.push_back(static_cast<size_t>(rng() % 10000));
@@ -122,7 +124,8 @@ TEST_CASE("the engines agree byte for byte on every size, and open each other's 
   }
 }
 
-TEST_CASE("both engines reject the same damage: any flipped bit, a wrong key, nonce or AAD") {
+TEST_CASE(
+    "both engines reject the same damage: any flipped bit, a wrong key, nonce or AAD") {
   REQUIRE(sodium_init() >= 0);
   std::mt19937_64 rng(7);
   for (size_t n : {size_t{0}, size_t{100}, size_t{4096}}) {
