@@ -41,6 +41,8 @@
 #include <caf/system_messages.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
+#include "bench/support/actor_wait.hpp"
+#include "bench/support/bench_fail.hpp"
 #include "bench/support/bench_stats.hpp"
 #include "bench/support/request_pump.hpp"
 #include "messages/core_errors.hpp"
@@ -66,11 +68,6 @@ const std::string ledger_name = "ledger";
 
 double us_between(clock_type::time_point a, clock_type::time_point b) {
   return std::chrono::duration<double, std::micro>(b - a).count();
-}
-
-[[noreturn]] void die(const std::string& what) {
-  std::fprintf(stderr, "nz_bench_recovery: %s\n", what.c_str());
-  std::exit(1);
 }
 
 struct percentiles {
@@ -128,16 +125,6 @@ caf::behavior prefill_driver(caf::event_based_actor* self, ledger_actor ledger,
               });
   });
   return {[](caf::unit_t) {}};
-}
-
-/// Sends `reason` to `hdl` and waits (bounded) until it is gone.
-void stop_and_wait(caf::scoped_actor& self, const caf::actor& hdl, caf::error reason) {
-  self->monitor(hdl);
-  self->send_exit(hdl, std::move(reason));
-  bool down = false;
-  self->receive([&](caf::down_msg&) { down = true; },
-                caf::after(std::chrono::seconds(30)) >> [] {});
-  if (!down) die("an actor did not stop within 30 s");
 }
 
 /// One `get`; returns the ledger (count, digest) or the error.
@@ -331,6 +318,7 @@ void print_summary(const char* label, uint64_t entries, const percentiles& p) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  nz::bench::set_program("nz_bench_recovery");
   size_t crashes = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 1000;
   uint64_t entries = argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 10000;
   size_t baseline = argc > 3 ? std::strtoull(argv[3], nullptr, 10) : 200;

@@ -53,6 +53,8 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/identity/identity_actor.hpp"
+#include "bench/support/actor_wait.hpp"
+#include "bench/support/bench_fail.hpp"
 #include "bench/support/bench_stats.hpp"
 #include "bench/support/request_pump.hpp"
 #include "messages/core_errors.hpp"
@@ -86,11 +88,6 @@ constexpr uint64_t raw_batch = 1000;
 constexpr size_t map_size = size_t{1} << 30;
 constexpr auto request_timeout = std::chrono::seconds(30);
 const std::string kv_ns = "bench";
-
-[[noreturn]] void die(const std::string& what) {
-  std::fprintf(stderr, "nz_bench_sealed: %s\n", what.c_str());
-  std::exit(1);
-}
 
 bytes random_bytes(size_t n) {
   bytes out(n);
@@ -364,15 +361,6 @@ uint64_t collect(caf::scoped_actor& self, int n, const char* what) {
   return sum;
 }
 
-void stop_and_wait(caf::scoped_actor& self, const caf::actor& hdl) {
-  self->monitor(hdl);
-  self->send_exit(hdl, caf::exit_reason::user_shutdown);
-  bool down = false;
-  self->receive([&](caf::down_msg&) { down = true; },
-                caf::after(std::chrono::seconds(30)) >> [] {});
-  if (!down) die("an actor did not stop within 30 s");
-}
-
 /// The storage actor serves sealed requests once it has the subkey: a kv_get of a
 /// missing key must come back as not_found.
 void wait_serving(caf::actor_system& sys, caf::scoped_actor& self,
@@ -562,6 +550,7 @@ const char* verdict(bool pass) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  nz::bench::set_program("nz_bench_sealed");
   uint64_t puts_small = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 20000;
   uint64_t puts_large = argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 5000;
   uint64_t gets = argc > 3 ? std::strtoull(argv[3], nullptr, 10) : 100000;

@@ -10,6 +10,7 @@
 #include <caf/exit_reason.hpp>
 #include <caf/system_messages.hpp>
 
+#include "bench/support/actor_wait.hpp"
 #include "bench/support/bench_stats.hpp"
 #include "bench/support/request_pump.hpp"
 #include "bench/trust/bench_setup.hpp"
@@ -96,15 +97,6 @@ uint64_t collect(caf::scoped_actor& self, const char* what) {
       caf::after(std::chrono::seconds(120)) >> [] {});
   if (!any) die(std::string{what} + ": no result within 120 s");
   return got;
-}
-
-void stop_and_wait(caf::scoped_actor& self, const caf::actor& hdl) {
-  self->monitor(hdl);
-  self->send_exit(hdl, caf::exit_reason::user_shutdown);
-  bool down = false;
-  self->receive([&](caf::down_msg&) { down = true; },
-                caf::after(std::chrono::seconds(30)) >> [] {});
-  if (!down) die("an actor did not stop within 30 s");
 }
 
 }  // namespace nz::bench

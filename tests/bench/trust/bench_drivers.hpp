@@ -1,8 +1,8 @@
-// The actors that drive nz_bench_trust's actor measurements, and the two ways
-// main()'s thread waits on actors. A driver keeps `window` requests in flight
-// (request_pump.hpp), prints why a request failed to stderr, and sends the
-// number of good replies (uint64_t) to `done` before it quits; each request
-// times out after request_timeout.
+// The actors that drive nz_bench_trust's actor measurements, and how main()'s
+// thread waits for a driver's count (stopping actors: bench/support/actor_wait.hpp). A
+// driver keeps `window` requests in flight (request_pump.hpp), prints why a request
+// failed to stderr, and sends the number of good replies (uint64_t) to `done` before it
+// quits; each request times out after request_timeout.
 #pragma once
 
 #include <cstddef>
@@ -16,6 +16,7 @@
 #include <caf/event_based_actor.hpp>
 #include <caf/scoped_actor.hpp>
 
+#include "bench/support/actor_wait.hpp"
 #include "bench/trust/raw_baselines.hpp"
 
 namespace nz::bench {
@@ -43,9 +44,5 @@ caf::behavior sign_driver(caf::event_based_actor* self, caf::actor id,
 /// Waits up to 120 s for a driver's count and returns it; dies (naming `what`)
 /// if none comes or a monitored actor goes down first.
 uint64_t collect(caf::scoped_actor& self, const char* what);
-
-/// Sends `hdl` an exit (user_shutdown) and waits up to 30 s until it is down;
-/// dies if it is not.
-void stop_and_wait(caf::scoped_actor& self, const caf::actor& hdl);
 
 }  // namespace nz::bench

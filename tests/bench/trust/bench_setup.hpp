@@ -19,6 +19,7 @@
 #include <caf/actor.hpp>
 #include <caf/fwd.hpp>
 
+#include "bench/support/bench_fail.hpp"
 #include "bench/trust/counting_metrics.hpp"
 #include "bench/trust/raw_baselines.hpp"
 #include "bench/trust/trust_graph.hpp"
@@ -45,11 +46,6 @@ inline constexpr auto request_timeout = std::chrono::seconds(60);
 
 /// Prints "nz_bench_trust: <what>" to stderr and exits with status 1: every
 /// unexpected result ends the benchmark.
-[[noreturn]] inline void die(const std::string& what) {
-  std::fprintf(stderr, "nz_bench_trust: %s\n", what.c_str());
-  std::exit(1);
-}
-
 /// The figures of one repetition (rates per second unless noted), filled by
 /// run_once() (bench_phases.hpp) and summarised by print_summary().
 struct repetition {

@@ -10,15 +10,11 @@
 
 #include "actors/trust/core/bundle.hpp"
 #include "actors/trust/core/keys.hpp"
+#include "bench/support/bench_fail.hpp"
 
 namespace nz::bench {
 
 namespace {
-
-[[noreturn]] void die(const std::string& what) {
-  std::fprintf(stderr, "nz_bench_trust: %s\n", what.c_str());
-  std::exit(1);
-}
 
 trust_assert_request to_request(const trust::assertion& a) {
   trust_assert_request r;

@@ -8,6 +8,7 @@
 #include <sodium.h>
 
 #include "actors/trust/core/assertion_codec.hpp"
+#include "bench/support/bench_fail.hpp"
 #include "bench/support/bench_stats.hpp"
 #include "runtime/chain/appender.hpp"
 #include "runtime/chain/entry.hpp"
@@ -18,11 +19,6 @@ namespace nz::bench {
 namespace {
 
 constexpr size_t map_size = size_t{1} << 30;
-
-[[noreturn]] void die(const std::string& what) {
-  std::fprintf(stderr, "nz_bench_trust: %s\n", what.c_str());
-  std::exit(1);
-}
 
 #define MDB_CHECK(call)                                                                 \
   do {                                                                                  \

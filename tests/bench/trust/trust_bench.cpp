@@ -94,6 +94,7 @@ std::vector<uint32_t> random_indexes(size_t n, size_t range, uint64_t seed) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  nz::bench::set_program("nz_bench_trust");
   auto arg = [&](int i, uint64_t def) {
     return argc > i ? std::strtoull(argv[i], nullptr, 10) : def;
   };

@@ -10,6 +10,7 @@
 
 #include "actors/trust/core/evaluator.hpp"
 #include "actors/trust/core/signature.hpp"
+#include "bench/support/bench_fail.hpp"
 #include "bench/support/bench_stats.hpp"
 
 namespace nz::bench {
@@ -83,11 +84,6 @@ class assertion_list {
   std::map<trust::pubkey, uint64_t> seq_;
   std::vector<item> items_;
 };
-
-[[noreturn]] void die(const std::string& what) {
-  std::fprintf(stderr, "nz_bench_trust: %s\n", what.c_str());
-  std::exit(1);
-}
 
 }  // namespace
 
