@@ -20,10 +20,22 @@
 // keys, a key too long, values above 16 MiB in all, a bad namespace or an empty
 // key; the message names the key's index), corrupt_record (the first record
 // that fails to authenticate, named), no_storage_key or closed.
+//
+// Batch: `kv_batch(writes)` applies up to 1,000 puts and deletes, in either
+// table and any namespaces, atomically: in one transaction with one synced
+// commit, after every write that reached the storage actor before it. The reply
+// has one byte per write: 1 for a delete that removed a record, else 0. All or
+// nothing: every write is validated first and the first invalid one fails the
+// batch, naming it ("batch op 3 of 10: value of 200000 bytes exceeds the
+// 102400-byte limit (nzcore.kv-max-value) (nothing written)"); more than 1,000
+// writes or values above 16 MiB in all fail it with limit_exceeded; an LMDB
+// failure writes nothing. Plaintext values cross the mailbox as with kv_put; the
+// storage actor wipes them once sealed.
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <caf/meta/type_name.hpp>
@@ -37,6 +49,7 @@ using kv_get_atom = caf::atom_constant<caf::atom("kvget")>;
 using kv_del_atom = caf::atom_constant<caf::atom("kvdel")>;
 using kv_list_atom = caf::atom_constant<caf::atom("kvlist")>;
 using kv_get_many_atom = caf::atom_constant<caf::atom("kvgetmany")>;
+using kv_batch_atom = caf::atom_constant<caf::atom("kvbatch")>;
 
 enum class kv_table : uint8_t { kv = 0, files = 1 };
 
@@ -51,6 +64,38 @@ struct kv_listing {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, kv_listing& x) {
   return f(caf::meta::type_name("nz.kv_listing"), x.keys, x.sizes, x.cursor);
+}
+
+enum class kv_write_op : uint8_t { put = 0, del = 1 };
+
+/// One write of a kv_batch.
+struct kv_write {
+  /// kv_write_op.
+  uint8_t op = 0;
+  /// kv_table.
+  uint8_t table = 0;
+  std::string ns;
+  std::vector<uint8_t> key;
+  /// Puts only. Plaintext.
+  std::vector<uint8_t> value;
+
+  static kv_write put(kv_table t, std::string ns, std::vector<uint8_t> key,
+                      std::vector<uint8_t> value) {
+    return {static_cast<uint8_t>(kv_write_op::put), static_cast<uint8_t>(t),
+            std::move(ns), std::move(key), std::move(value)};
+  }
+  static kv_write del(kv_table t, std::string ns, std::vector<uint8_t> key) {
+    return {static_cast<uint8_t>(kv_write_op::del),
+            static_cast<uint8_t>(t),
+            std::move(ns),
+            std::move(key),
+            {}};
+  }
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, kv_write& x) {
+  return f(caf::meta::type_name("nz.kv_write"), x.op, x.table, x.ns, x.key, x.value);
 }
 
 }  // namespace nz

@@ -57,6 +57,8 @@ void register_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<operator_actor>("nz.operator_actor");
   cfg.add_message_type<identity_info>("nz.identity_info");
   cfg.add_message_type<kv_listing>("nz.kv_listing");
+  cfg.add_message_type<kv_write>("nz.kv_write");
+  cfg.add_message_type<std::vector<kv_write>>("nz.kv_writes");
   cfg.add_message_type<std::vector<std::vector<uint8_t>>>("nz.bytes_list");
   // Byte strings (records between peer links and sessions, bundles).
   cfg.add_message_type<std::vector<uint8_t>>("nz.bytes");

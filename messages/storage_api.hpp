@@ -87,6 +87,8 @@ using storage_actor = caf::typed_actor<
                     bytes>::with<kv_listing>,
     /// keys -> found flags (1/0) and values, in key order (messages/kv_api.hpp)
     caf::replies_to<kv_get_many_atom, uint8_t, std::string,
-                    std::vector<bytes>>::with<bytes, std::vector<bytes>>>;
+                    std::vector<bytes>>::with<bytes, std::vector<bytes>>,
+    /// writes -> one byte per write: 1 for a delete that removed a record
+    caf::replies_to<kv_batch_atom, std::vector<kv_write>>::with<bytes>>;
 
 }  // namespace nz

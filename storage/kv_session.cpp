@@ -67,6 +67,12 @@ store_status kv_session::multi_get(bool files, std::string_view ns,
                : store_->multi_get(ns, keys, found, values);
 }
 
+store_status kv_session::batch(const std::vector<kv_op>& ops,
+                               std::vector<uint8_t>& existed) {
+  key_guard g{key_};
+  return store_->batch(ops, &existed);
+}
+
 store_status kv_session::apply(const std::vector<kv_op>& ops,
                                std::vector<kv_op_result>& per_op) {
   key_guard g{key_};

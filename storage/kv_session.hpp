@@ -41,6 +41,8 @@ class kv_session {
                          const std::vector<std::vector<uint8_t>>& keys,
                          std::vector<uint8_t>& found,
                          std::vector<std::vector<uint8_t>>& values);
+  /// Atomic multi-put/delete with one unlock of the key (kv_store::batch).
+  store_status batch(const std::vector<kv_op>& ops, std::vector<uint8_t>& existed);
   /// Group commit of independent puts/deletes (see kv_store::apply).
   store_status apply(const std::vector<kv_op>& ops, std::vector<kv_op_result>& per_op);
 

@@ -7,7 +7,8 @@
 // answered, so that concurrent writers share one commit instead of splitting
 // into two alternating halves. Reads (kv_get) wait for the writes queued before
 // them and are served together in one read transaction; a kv_get_many is
-// served at once when no write is buffered.
+// served at once when no write is buffered. A kv_batch first commits the
+// buffered writes, then commits alone (all or nothing).
 //
 // Actor rules: the actor owns the LMDB environment; every transaction begins and
 // ends inside one handler. Run it detached (the default): commits block on

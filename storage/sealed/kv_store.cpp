@@ -238,13 +238,32 @@ store_result<bool> kv_store::file_del(std::string_view ns, byte_view name) {
   return del_one(file_table(), ns, name);
 }
 
-store_status kv_store::batch(const std::vector<kv_op>& ops) {
+store_status kv_store::batch(const std::vector<kv_op>& ops,
+                             std::vector<uint8_t>* existed) {
+  if (existed != nullptr) {
+    existed->assign(ops.size(), 0);
+  }
+  if (ops.size() > limits_.max_list) {
+    return make_store_error(store_errc::limit_exceeded,
+                            fmt::format("batch of {} writes exceeds the {}-write limit "
+                                        "(nzcore.kv-max-list) (nothing written)",
+                                        ops.size(), limits_.max_list));
+  }
+  size_t total = 0;
   for (size_t i = 0; i < ops.size(); ++i) {
     if (auto st = check_op(ops[i]); !st) {
       return make_store_error(st.error().code,
                               fmt::format("batch op {} of {}: {} (nothing written)", i,
                                           ops.size(), st.error().message));
     }
+    total += ops[i].value.size();
+  }
+  if (total > limits_.max_get_bytes) {
+    return make_store_error(
+        store_errc::limit_exceeded,
+        fmt::format("batch values of {} bytes exceed the {}-byte limit of one batch "
+                    "(nothing written; split it)",
+                    total, limits_.max_get_bytes));
   }
   if (ops.empty()) {
     return {};
@@ -256,14 +275,23 @@ store_status kv_store::batch(const std::vector<kv_op>& ops) {
   auto puts = static_cast<size_t>(std::count_if(
       ops.begin(), ops.end(), [](const kv_op& op) { return is_put(op.kind); }));
   const uint8_t* nonce = draw_nonces(puts);
-  for (auto& op : ops) {
-    bool put = is_put(op.kind);
-    if (auto r = run_op(*txn, op, put ? nonce : nullptr); !r) {
+  std::vector<uint8_t> had(ops.size(), 0);
+  for (size_t i = 0; i < ops.size(); ++i) {
+    bool put = is_put(ops[i].kind);
+    auto r = run_op(*txn, ops[i], put ? nonce : nullptr);
+    if (!r) {
       return r.error();  // txn aborts
     }
+    had[i] = *r ? 1 : 0;
     nonce += put ? sealed_nonce_size : 0;
   }
-  return txn->commit();
+  if (auto st = txn->commit(); !st) {
+    return st;
+  }
+  if (existed != nullptr) {
+    *existed = std::move(had);
+  }
+  return {};
 }
 
 store_status kv_store::apply(const std::vector<kv_op>& ops,

@@ -50,7 +50,8 @@ struct kv_limits {
   size_t max_file = size_t{1} << 20;
   /// kv.max-list: entries of one list page, and keys of one multi_get().
   size_t max_list = 1000;
-  /// Plaintext bytes of one multi_get() reply, all values together.
+  /// Plaintext bytes of one multi_get() reply, or of one batch()'s values,
+  /// all values together.
   size_t max_get_bytes = size_t{16} << 20;
 };
 
@@ -151,9 +152,14 @@ class kv_store {
                              byte_view cursor);
 
   /// All ops or none: every op is validated first (the error names the op's
-  /// index), then all run in one transaction with one commit.
-  /// Errors: those of put() and del().
-  store_status batch(const std::vector<kv_op>& ops);
+  /// index), then all run in order in one transaction with one commit. At most
+  /// max_list ops and max_get_bytes of values in all. When `existed` is set it
+  /// gets one byte per op: 1 for a delete that removed a record, else 0 (all
+  /// zeros on failure).
+  /// Errors: those of put() and del(); limit_exceeded for the op count or the
+  /// total size. Nothing is written on any error.
+  store_status batch(const std::vector<kv_op>& ops,
+                     std::vector<uint8_t>* existed = nullptr);
 
   /// Group commit of independent requests: one transaction, one commit.
   /// `per_op` gets one result per op. An op that fails validation fails alone;

@@ -245,3 +245,73 @@ TEST_CASE_FIXTURE(kv_fixture, "the close phase commits a lingering put") {
   CHECK(acked(lone));
   CHECK(*commits == 2);
 }
+
+TEST_CASE_FIXTURE(kv_fixture,
+                  "kv_batch commits after the writes queued before it, atomically, and "
+                  "reports the deletes that removed a record") {
+  auto p = put("a", "before");
+  std::vector<kv_write> writes{
+      kv_write::del(kv_table::kv, "app", bytes_of("a")),
+      kv_write::put(kv_table::kv, "app", bytes_of("b"), bytes_of("two")),
+      kv_write::put(kv_table::files, "docs", bytes_of("f"), bytes{0, 1, 2, 0}),
+      kv_write::del(kv_table::kv, "app", bytes_of("never"))};
+  auto b = self->request(storage, caf::infinite, kv_batch_atom::value, writes);
+  auto read = self->request(storage, caf::infinite, kv_get_atom::value, uint8_t{0},
+                            std::string{"app"}, bytes_of("b"));
+  sched.run();
+  CHECK(acked(p));
+  bool replied = false;
+  b.receive(
+      [&](bytes& existed) {
+        replied = true;
+        // "a" was put just before the batch, so its delete removed it.
+        CHECK(existed == bytes{1, 0, 0, 0});
+      },
+      [](caf::error& e) { FAIL(to_string(e)); });
+  CHECK(replied);
+  read.receive([](bytes& v) { CHECK(v == bytes_of("two")); },
+               [](caf::error& e) { FAIL(to_string(e)); });
+  auto a = get("a");
+  REQUIRE_FALSE(a);
+  CHECK(is(a.error(), storage_errc::not_found));
+  auto f = ask<bytes>(storage, kv_get_atom::value, uint8_t{1}, std::string{"docs"},
+                      bytes_of("f"));
+  REQUIRE(f);
+  CHECK(*f == (bytes{0, 1, 2, 0}));
+  CHECK(*commits == 2);  // the queued put, then the batch
+}
+
+TEST_CASE_FIXTURE(kv_fixture,
+                  "a kv_batch with one bad write fails whole, naming it, and writes "
+                  "nothing") {
+  auto ok = ask<bytes>(storage, kv_batch_atom::value,
+                       std::vector<kv_write>{kv_write::put(
+                           kv_table::kv, "app", bytes_of("keep"), bytes_of("old"))});
+  REQUIRE(ok);
+  std::vector<kv_write> writes{
+      kv_write::put(kv_table::kv, "app", bytes_of("new"), bytes_of("1")),
+      kv_write::del(kv_table::kv, "app", bytes_of("keep")),
+      kv_write::put(kv_table::kv, "app", bytes_of("huge"), bytes(200000, 7))};
+  auto bad = ask<bytes>(storage, kv_batch_atom::value, writes);
+  REQUIRE_FALSE(bad);
+  CHECK(is(bad.error(), storage_errc::limit_exceeded));
+  CHECK(to_string(bad.error()).find("batch op 2 of 3") != std::string::npos);
+  CHECK(to_string(bad.error()).find("nothing written") != std::string::npos);
+  auto keep = get("keep");
+  REQUIRE(keep);
+  CHECK(*keep == bytes_of("old"));
+  CHECK_FALSE(get("new"));
+  // An unknown op or table code is refused the same way.
+  kv_write odd = kv_write::put(kv_table::kv, "app", bytes_of("x"), bytes_of("y"));
+  odd.op = 7;
+  auto unknown =
+      ask<bytes>(storage, kv_batch_atom::value, std::vector<kv_write>{writes[0], odd});
+  REQUIRE_FALSE(unknown);
+  CHECK(to_string(unknown.error()).find("batch op 1 of 2: unknown op 7")
+        != std::string::npos);
+  CHECK_FALSE(get("new"));
+  // An empty batch is a no-op.
+  auto none = ask<bytes>(storage, kv_batch_atom::value, std::vector<kv_write>{});
+  REQUIRE(none);
+  CHECK(none->empty());
+}

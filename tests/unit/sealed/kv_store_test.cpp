@@ -248,7 +248,12 @@ TEST_CASE("list pages through 2,500 keys with cursors, in order, with sizes") {
   for (int i = 0; i < 2500; ++i)
     ops.push_back(kv_op::put("many", bytes(key_name(i)), pattern(i % 50, 1)));
   ops.push_back(kv_op::put("other", bytes("k00000"), bytes("x")));
-  REQUIRE(s.batch(ops));
+  for (size_t first = 0; first < ops.size(); first += 1000) {  // batches of <= 1,000
+    std::vector<kv_op> part(
+        ops.begin() + static_cast<std::ptrdiff_t>(first),
+        ops.begin() + static_cast<std::ptrdiff_t>(std::min(ops.size(), first + 1000)));
+    REQUIRE(s.batch(part));
+  }
   std::vector<uint8_t> cursor;
   int seen = 0;
   int pages = 0;
@@ -338,6 +343,47 @@ TEST_CASE("a batch with one invalid op applies nothing") {
   CHECK(must_get(s, "app", view("c")) == bytes("3"));
   CHECK(*s.file_get("app", view("f"), out));
   CHECK_FALSE(*s.get("app", view("keep"), out));
+}
+
+TEST_CASE(
+    "a batch reports which deletes removed a record, and refuses more than "
+    "1,000 writes or 16 MiB of values, writing nothing") {
+  sealed_fixture fx;
+  auto s = fx.store();
+  REQUIRE(s.put("app", view("x"), view("1")));
+  std::vector<uint8_t> existed;
+  REQUIRE(
+      s.batch({kv_op::del("app", bytes("x")), kv_op::put("app", bytes("y"), bytes("2")),
+               kv_op::del("app", bytes("never")), kv_op::del("app", bytes("y"))},
+              &existed));
+  // In order: "y" is put, then deleted by the same batch.
+  CHECK(existed == std::vector<uint8_t>{1, 0, 0, 1});
+  std::vector<uint8_t> out;
+  CHECK_FALSE(*s.get("app", view("x"), out));
+  CHECK_FALSE(*s.get("app", view("y"), out));
+
+  std::vector<kv_op> many;
+  for (int i = 0; i < 1001; ++i)
+    many.push_back(kv_op::put("app", bytes(key_name(i)), bytes("v")));
+  auto st = s.batch(many, &existed);
+  REQUIRE_FALSE(st);
+  CHECK(st.error().code == store_errc::limit_exceeded);
+  CHECK(
+      contains(st.error().message, "batch of 1001 writes exceeds the 1000-write limit"));
+  CHECK(existed == std::vector<uint8_t>(1001, 0));
+  many.pop_back();
+  REQUIRE(s.batch(many));
+
+  std::vector<kv_op> big;  // 170 x 100 KiB = 17 MiB > 16 MiB
+  for (int i = 0; i < 170; ++i)
+    big.push_back(kv_op::put("big", bytes(key_name(i)), pattern(100 * 1024, 3)));
+  st = s.batch(big);
+  REQUIRE_FALSE(st);
+  CHECK(st.error().code == store_errc::limit_exceeded);
+  CHECK(contains(st.error().message, "exceed the 16777216-byte limit of one batch"));
+  auto page = s.list("big", byte_view{}, 0, byte_view{});
+  REQUIRE(page);
+  CHECK(page->entries.empty());
 }
 
 TEST_CASE("apply fails only the invalid ops and commits the rest together") {
