@@ -345,8 +345,7 @@ caf::result<bytes> on_kv_batch(self_ptr self, std::vector<kv_write>& writes) {
     wipe_all();
     return no_kv_error();
   }
-  std::vector<storage::kv_op> ops;
-  ops.reserve(writes.size());
+  // Codes first, before any value leaves `writes` (which wipe_all covers).
   for (size_t i = 0; i < writes.size(); ++i) {
     auto& w = writes[i];
     if (w.op > static_cast<uint8_t>(kv_write_op::del)
@@ -358,6 +357,10 @@ caf::result<bytes> on_kv_batch(self_ptr self, std::vector<kv_write>& writes) {
                             + std::to_string(w.op) + " or table "
                             + std::to_string(w.table) + " (nothing written)");
     }
+  }
+  std::vector<storage::kv_op> ops;
+  ops.reserve(writes.size());
+  for (auto& w : writes) {
     bool files = w.table == static_cast<uint8_t>(kv_table::files);
     if (w.op == static_cast<uint8_t>(kv_write_op::put))
       ops.push_back(files ? storage::kv_op::file_put(std::move(w.ns), std::move(w.key),
