@@ -1,5 +1,6 @@
 #include "storage/sealed/xchacha_aead.hpp"
 
+#include <atomic>
 #include <climits>
 #include <cstring>
 #include <memory>
@@ -56,6 +57,8 @@ class subkey {
   uint8_t iv_[12];
 };
 
+std::atomic<uint64_t> openssl_count{0};
+
 /// Resets (and so cleanses) the context when the call ends, however it ends.
 class ctx_guard {
  public:
@@ -78,6 +81,22 @@ bool use_openssl(engine which, size_t mlen, size_t adlen) {
   return openssl_available() && thread_ctx() != nullptr;
 }
 
+/// Keys this thread's context for one record (`enc` 1: encrypt, 0: decrypt)
+/// and runs the AAD and the n-byte body from `in` to `out`. False if OpenSSL
+/// itself fails.
+bool run_body(EVP_CIPHER_CTX* ctx, int enc, const subkey& sk, const uint8_t* ad,
+              size_t adlen, const uint8_t* in, uint8_t* out, size_t n) {
+  int len = 0;
+  if (EVP_CipherInit_ex2(ctx, openssl_cipher(), sk.key(), sk.iv(), enc, nullptr) != 1) {
+    return false;
+  }
+  if (adlen > 0
+      && EVP_CipherUpdate(ctx, nullptr, &len, ad, static_cast<int>(adlen)) != 1) {
+    return false;
+  }
+  return n == 0 || EVP_CipherUpdate(ctx, out, &len, in, static_cast<int>(n)) == 1;
+}
+
 /// OpenSSL encryption; false only if OpenSSL itself fails (then the caller
 /// falls back to libsodium, which overwrites everything written here).
 bool openssl_encrypt(uint8_t* c, const uint8_t* m, size_t mlen, const uint8_t* ad,
@@ -87,22 +106,13 @@ bool openssl_encrypt(uint8_t* c, const uint8_t* m, size_t mlen, const uint8_t* a
   ctx_guard reset{ctx};
   subkey sk{nonce, key};
   int len = 0;
-  if (EVP_EncryptInit_ex2(ctx, openssl_cipher(), sk.key(), sk.iv(), nullptr) != 1) {
-    return false;
-  }
-  if (adlen > 0
-      && EVP_EncryptUpdate(ctx, nullptr, &len, ad, static_cast<int>(adlen)) != 1) {
-    return false;
-  }
-  if (mlen > 0 && EVP_EncryptUpdate(ctx, c, &len, m, static_cast<int>(mlen)) != 1) {
-    return false;
-  }
-  if (EVP_EncryptFinal_ex(ctx, c + mlen, &len) != 1) {
-    return false;
-  }
-  return EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_GET_TAG, static_cast<int>(tag_size),
-                             c + mlen)
-         == 1;
+  bool ok = run_body(ctx, 1, sk, ad, adlen, m, c, mlen)
+            && EVP_EncryptFinal_ex(ctx, c + mlen, &len) == 1
+            && EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_GET_TAG, static_cast<int>(tag_size),
+                                   c + mlen)
+                   == 1;
+  openssl_count.fetch_add(ok ? 1 : 0, std::memory_order_relaxed);
+  return ok;
 }
 
 /// OpenSSL decryption: 1 authentic, 0 not authentic, -1 OpenSSL failed.
@@ -113,24 +123,16 @@ int openssl_decrypt(uint8_t* m, const uint8_t* c, size_t mlen, const uint8_t* ad
   EVP_CIPHER_CTX* ctx = thread_ctx();
   ctx_guard reset{ctx};
   subkey sk{nonce, key};
-  int len = 0;
-  if (EVP_DecryptInit_ex2(ctx, openssl_cipher(), sk.key(), sk.iv(), nullptr) != 1) {
-    return -1;
-  }
-  if (adlen > 0
-      && EVP_DecryptUpdate(ctx, nullptr, &len, ad, static_cast<int>(adlen)) != 1) {
-    return -1;
-  }
-  if (mlen > 0 && EVP_DecryptUpdate(ctx, m, &len, c, static_cast<int>(mlen)) != 1) {
-    return -1;
-  }
   // The tag is only read by the call; OpenSSL's prototype is not const-correct.
   uint8_t tag[tag_size];
   std::memcpy(tag, c + mlen, tag_size);
-  if (EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_TAG, static_cast<int>(tag_size), tag)
-      != 1) {
+  if (!run_body(ctx, 0, sk, ad, adlen, c, m, mlen)
+      || EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_TAG, static_cast<int>(tag_size), tag)
+             != 1) {
     return -1;
   }
+  openssl_count.fetch_add(1, std::memory_order_relaxed);
+  int len = 0;
   return EVP_DecryptFinal_ex(ctx, m + mlen, &len) == 1 ? 1 : 0;
 }
 
@@ -145,6 +147,10 @@ const uint8_t* nonnull(const uint8_t* p) {
 
 bool openssl_available() {
   return openssl_cipher() != nullptr;
+}
+
+uint64_t openssl_calls() {
+  return openssl_count.load(std::memory_order_relaxed);
 }
 
 void encrypt(uint8_t* c, const uint8_t* m, size_t mlen, const uint8_t* ad, size_t adlen,

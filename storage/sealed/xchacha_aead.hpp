@@ -45,6 +45,11 @@ enum class engine : uint8_t {
 /// True when OpenSSL's ChaCha20-Poly1305 could be fetched in this process.
 bool openssl_available();
 
+/// Encryptions and decryptions (authentic or not) that OpenSSL carried out in
+/// this process; the fallbacks to libsodium are not counted. Lets tests prove
+/// that the OpenSSL engine really ran.
+uint64_t openssl_calls();
+
 /// Encrypts `m` (mlen bytes) into `c`: mlen bytes of ciphertext followed by
 /// the 16-byte tag. REQUIRES: c holds mlen + tag_size bytes and does not
 /// overlap m; nonce and key point to 24 and 32 bytes; the nonce

@@ -96,20 +96,25 @@ int child_proc::wait() {
 
 // -- receiver -------------------------------------------------------------------------
 
+namespace {
+
+/// Asks the receiver `word` and parses its reply "<word> N M".
+std::pair<uint64_t, uint64_t> ask_pair(child_proc& proc, const std::string& word) {
+  unsigned long long x = 0, y = 0;
+  auto line = proc.ask(word);
+  if (std::sscanf(line.c_str(), (word + " %llu %llu").c_str(), &x, &y) != 2)
+    die("receiver " + word + ": " + line);
+  return {x, y};
+}
+
+}  // namespace
+
 std::pair<uint64_t, uint64_t> receiver::rss() {
-  unsigned long long x = 0, m = 0;
-  auto line = proc.ask("rss");
-  if (std::sscanf(line.c_str(), "rss %llu %llu", &x, &m) != 2)
-    die("receiver rss: " + line);
-  return {x, m};
+  return ask_pair(proc, "rss");
 }
 
 std::pair<uint64_t, uint64_t> receiver::sessions() {
-  unsigned long long e = 0, a = 0;
-  auto line = proc.ask("sessions");
-  if (std::sscanf(line.c_str(), "sessions %llu %llu", &e, &a) != 2)
-    die("receiver sessions: " + line);
-  return {e, a};
+  return ask_pair(proc, "sessions");
 }
 
 void receiver::await_sessions(uint64_t established) {
