@@ -265,31 +265,16 @@ store_status kv_store::batch(const std::vector<kv_op>& ops,
                     "(nothing written; split it)",
                     total, limits_.max_get_bytes));
   }
-  if (ops.empty()) {
-    return {};
-  }
-  auto txn = write_txn::begin(*env_);
-  if (!txn) {
-    return txn.error();
-  }
-  auto puts = static_cast<size_t>(std::count_if(
-      ops.begin(), ops.end(), [](const kv_op& op) { return is_put(op.kind); }));
-  const uint8_t* nonce = draw_nonces(puts);
-  std::vector<uint8_t> had(ops.size(), 0);
-  for (size_t i = 0; i < ops.size(); ++i) {
-    bool put = is_put(ops[i].kind);
-    auto r = run_op(*txn, ops[i], put ? nonce : nullptr);
-    if (!r) {
-      return r.error();  // txn aborts
-    }
-    had[i] = *r ? 1 : 0;
-    nonce += put ? sealed_nonce_size : 0;
-  }
-  if (auto st = txn->commit(); !st) {
+  // Every op is valid now, so apply() writes them all in one transaction or,
+  // on an LMDB failure, none.
+  std::vector<kv_op_result> per_op;
+  if (auto st = apply(ops, per_op); !st) {
     return st;
   }
   if (existed != nullptr) {
-    *existed = std::move(had);
+    for (size_t i = 0; i < ops.size(); ++i) {
+      (*existed)[i] = per_op[i].existed ? 1 : 0;
+    }
   }
   return {};
 }
