@@ -39,7 +39,6 @@
 #include <string>
 #include <vector>
 
-#include <lmdb.h>
 #include <sodium.h>
 
 #include <caf/actor_cast.hpp>
@@ -53,6 +52,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/identity/identity_actor.hpp"
+#include "bench/storage/raw_lmdb.hpp"
 #include "bench/support/actor_wait.hpp"
 #include "bench/support/bench_fail.hpp"
 #include "bench/support/bench_stats.hpp"
@@ -84,7 +84,6 @@ constexpr int many_readers = 4;
 constexpr uint64_t many_window = 4;
 constexpr size_t keys_per_many = 100;
 constexpr size_t key_size = 32;
-constexpr uint64_t raw_batch = 1000;
 constexpr size_t map_size = size_t{1} << 30;
 constexpr auto request_timeout = std::chrono::seconds(30);
 const std::string kv_ns = "bench";
@@ -101,89 +100,6 @@ std::shared_ptr<const key_list> random_keys(size_t n) {
   for (size_t i = 0; i < n; ++i) keys->push_back(random_bytes(key_size));
   return keys;
 }
-
-// -- raw LMDB ---------------------------------------------------------------------
-
-#define MDB_CHECK(call)                                                                 \
-  do {                                                                                  \
-    if (int rc_ = (call); rc_ != 0) die(std::string{#call} + ": " + mdb_strerror(rc_)); \
-  } while (false)
-
-/// A plain LMDB environment (same open flags as the node's: MDB_NOTLS, default
-/// sync) in its own temp dir, one unnamed database, values of one size, no
-/// sealing. Used by one thread at a time.
-class raw_lmdb {
- public:
-  explicit raw_lmdb(size_t value_size) : value_(random_bytes(value_size)) {
-    MDB_CHECK(mdb_env_create(&env_));
-    MDB_CHECK(mdb_env_set_mapsize(env_, map_size));
-    MDB_CHECK(mdb_env_open(env_, tmp_.str().c_str(), MDB_NOTLS, 0600));
-    MDB_txn* txn = nullptr;
-    MDB_CHECK(mdb_txn_begin(env_, nullptr, 0, &txn));
-    MDB_CHECK(mdb_dbi_open(txn, nullptr, 0, &dbi_));
-    MDB_CHECK(mdb_txn_commit(txn));
-  }
-  raw_lmdb(const raw_lmdb&) = delete;
-  raw_lmdb& operator=(const raw_lmdb&) = delete;
-  ~raw_lmdb() { mdb_env_close(env_); }
-
-  /// All keys, one synced txn per `raw_batch` puts.
-  void put_batched(const key_list& keys) {
-    for (size_t i = 0; i < keys.size();) {
-      MDB_txn* txn = nullptr;
-      MDB_CHECK(mdb_txn_begin(env_, nullptr, 0, &txn));
-      for (uint64_t b = 0; b < raw_batch && i < keys.size(); ++b, ++i) put(txn, keys[i]);
-      MDB_CHECK(mdb_txn_commit(txn));
-    }
-  }
-
-  /// `count` gets of random keys in one read txn, each value copied into a
-  /// caller-owned buffer (a sealed get hands its value over in one too); dies
-  /// on a missing key.
-  void get_random(const key_list& keys, uint64_t count, uint64_t seed) {
-    uint64_t bytes_read = 0;
-    bytes out;
-    uint8_t sink = 0;
-    MDB_txn* txn = nullptr;
-    MDB_CHECK(mdb_txn_begin(env_, nullptr, MDB_RDONLY, &txn));
-    for (uint64_t i = 0; i < count; ++i) {
-      const auto& key = keys[splitmix64(seed) % keys.size()];
-      MDB_val k{key.size(), const_cast<uint8_t*>(key.data())};
-      MDB_val v{0, nullptr};
-      MDB_CHECK(mdb_get(txn, dbi_, &k, &v));
-      auto* p = static_cast<const uint8_t*>(v.mv_data);
-      out.assign(p, p + v.mv_size);
-      bytes_read += out.size();
-      sink ^= out.back();
-    }
-    mdb_txn_abort(txn);
-    if (bytes_read != count * value_.size()) die("raw gets returned wrong sizes");
-    if (sink != (count % 2 == 1 ? value_.back() : 0))
-      die("raw gets returned wrong bytes");
-  }
-
-  /// One put in its own synced txn; returns its duration in µs.
-  double timed_single_put(const bytes& key) {
-    auto t0 = clock_type::now();
-    MDB_txn* txn = nullptr;
-    MDB_CHECK(mdb_txn_begin(env_, nullptr, 0, &txn));
-    put(txn, key);
-    MDB_CHECK(mdb_txn_commit(txn));
-    return us_since(t0);
-  }
-
- private:
-  void put(MDB_txn* txn, const bytes& key) {
-    MDB_val k{key.size(), const_cast<uint8_t*>(key.data())};
-    MDB_val v{value_.size(), value_.data()};
-    MDB_CHECK(mdb_put(txn, dbi_, &k, &v, 0));
-  }
-
-  nz::test::temp_dir tmp_{"nz-bench-sealed-raw"};
-  bytes value_;
-  MDB_env* env_ = nullptr;
-  MDB_dbi dbi_ = 0;
-};
 
 // -- storage actor metrics --------------------------------------------------------
 
@@ -411,7 +327,7 @@ repetition run_once(caf::actor_system& sys, std::shared_ptr<nz::service_registry
   if (!st) die("spawn_storage: " + sys.render(st.error()));
   caf::scoped_actor self{sys};
   wait_serving(sys, self, *st);
-  raw_lmdb raw{value_size};
+  raw_lmdb raw{random_bytes(value_size), map_size};
 
   auto value = std::make_shared<const bytes>(random_bytes(value_size));
   auto keys = random_keys(puts);
@@ -444,7 +360,7 @@ repetition run_once(caf::actor_system& sys, std::shared_ptr<nz::service_registry
   w.put_rate = static_cast<double>(puts) / secs;
   std::printf(
       "raw_put    value=%-4zu run=%d batch=%llu puts=%llu seconds=%.3f rate=%.0f/s\n",
-      value_size, run, static_cast<unsigned long long>(raw_batch),
+      value_size, run, static_cast<unsigned long long>(raw_lmdb::batch),
       static_cast<unsigned long long>(puts), secs, w.put_rate);
 
   // Pipelined gets over the keys written; then raw gets in one read txn.

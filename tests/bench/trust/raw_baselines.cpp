@@ -10,6 +10,7 @@
 #include "actors/trust/core/assertion_codec.hpp"
 #include "bench/support/bench_fail.hpp"
 #include "bench/support/bench_stats.hpp"
+#include "bench/support/mdb_check.hpp"
 #include "runtime/chain/appender.hpp"
 #include "runtime/chain/entry.hpp"
 #include "support/temp_dir.hpp"
@@ -19,11 +20,6 @@ namespace nz::bench {
 namespace {
 
 constexpr size_t map_size = size_t{1} << 30;
-
-#define MDB_CHECK(call)                                                                 \
-  do {                                                                                  \
-    if (int rc_ = (call); rc_ != 0) die(std::string{#call} + ": " + mdb_strerror(rc_)); \
-  } while (false)
 
 }  // namespace
 
